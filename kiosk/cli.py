@@ -55,15 +55,27 @@ def pack_validate(path: str | None, show_warnings: bool, as_json: bool) -> None:
     root = _pack_path(path)
     report = _validate_or_exit(root)
     if as_json:
-        click.echo(json.dumps({
-            "pack": str(report.root),
-            "valid": report.ok,
-            "problems": [
-                {"file": p.file, "line": p.line, "field": p.field, "severity": p.severity.value, "code": p.code,
-                 "message": p.message}
-                for p in report.problems
-            ],
-        }, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "pack": str(report.root),
+                    "valid": report.ok,
+                    "problems": [
+                        {
+                            "file": p.file,
+                            "line": p.line,
+                            "field": p.field,
+                            "severity": p.severity.value,
+                            "code": p.code,
+                            "message": p.message,
+                        }
+                        for p in report.problems
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         sys.exit(EXIT_OK if report.ok else EXIT_INVALID)
     for problem in report.errors:
         click.echo(str(problem))
@@ -94,8 +106,12 @@ def _summary(report: Report) -> str:
 
 @pack.command("new")
 @click.argument("directory", type=click.Path(file_okay=False))
-@click.option("--languages", default="en,zh,ko", show_default=True,
-              help="Comma-separated language codes; the first is the venue's default.")
+@click.option(
+    "--languages",
+    default="en,zh,ko",
+    show_default=True,
+    help="Comma-separated language codes; the first is the venue's default.",
+)
 def pack_new(directory: str, languages: str) -> None:
     """Create a new content pack folder from a small, valid template."""
     langs = [code.strip() for code in languages.split(",") if code.strip()]
@@ -134,4 +150,3 @@ def pack_index(path: str | None) -> None:
 
 
 __all__ = ["main"]
-

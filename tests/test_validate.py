@@ -110,16 +110,22 @@ def test_duplicate_key_and_unknown_fact_key(tiny_copy: Path) -> None:
         encoding="utf-8",
     )
     messages = [str(p) for p in validate_pack(tiny_copy).errors]
-    assert any(m.startswith("exhibits/blue-vase.yaml:13: facts.wieght: unknown fact key 'wieght'. Did you mean 'weight'?")
-               for m in messages), messages
-    assert "exhibits/blue-vase.yaml:24: gallery: 'gallery' appears twice in the same place (first on line 2); keep one " \
-           "and delete the other" in messages
+    assert any(
+        m.startswith("exhibits/blue-vase.yaml:13: facts.wieght: unknown fact key 'wieght'. Did you mean 'weight'?")
+        for m in messages
+    ), messages
+    assert (
+        "exhibits/blue-vase.yaml:24: gallery: 'gallery' appears twice in the same place (first on line 2); keep one "
+        "and delete the other" in messages
+    )
 
 
 def test_free_fact_keys_are_allowed(tiny_copy: Path) -> None:
     vase = tiny_copy / "exhibits" / "blue-vase.yaml"
-    vase.write_text(vase.read_text(encoding="utf-8").replace(
-        "facts:\n", "facts:\n  stone_lions:\n    en: \"501\"\n    zh: 501只\n"), encoding="utf-8")
+    vase.write_text(
+        vase.read_text(encoding="utf-8").replace("facts:\n", 'facts:\n  stone_lions:\n    en: "501"\n    zh: 501只\n'),
+        encoding="utf-8",
+    )
     pack = load_pack(tiny_copy)
     vase_exhibit = pack.exhibit("blue-vase")
     assert vase_exhibit is not None
@@ -129,8 +135,9 @@ def test_free_fact_keys_are_allowed(tiny_copy: Path) -> None:
 
 def test_python_tags_are_refused(tiny_copy: Path) -> None:
     vase = tiny_copy / "exhibits" / "blue-vase.yaml"
-    vase.write_text(vase.read_text(encoding="utf-8") + "x: !!python/object/apply:os.system ['echo hacked']\n",
-                    encoding="utf-8")
+    vase.write_text(
+        vase.read_text(encoding="utf-8") + "x: !!python/object/apply:os.system ['echo hacked']\n", encoding="utf-8"
+    )
     report = validate_pack(tiny_copy)
     assert not report.ok
     assert any("cannot be read" in p.message or "unknown key" in p.message for p in report.errors)

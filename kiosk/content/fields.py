@@ -185,8 +185,8 @@ class Reader:
         self.error(
             line,
             path,
-            f"'{lang}' is not one of this pack's languages ({', '.join(self.languages)}).{did_you_mean(lang, self.languages)}"
-            " Add it to 'languages' in content/venue.yaml, or remove this text",
+            f"'{lang}' is not one of this pack's languages ({', '.join(self.languages)})."
+            f"{did_you_mean(lang, self.languages)} Add it to 'languages' in content/venue.yaml, or remove this text",
             "unknown-language",
         )
 

@@ -133,16 +133,25 @@ def build_index(pack: Pack, path: Path, segmenter: Segmenter) -> None:
     try:
         db = sqlite_utils.Database(tmp)
         rows = [
-            {"kind": kind, "exhibit": exhibit, "ref": ref, "lang": lang, "text": text,
-             "terms": " ".join(segmenter.index_terms(text))}
+            {
+                "kind": kind,
+                "exhibit": exhibit,
+                "ref": ref,
+                "lang": lang,
+                "text": text,
+                "terms": " ".join(segmenter.index_terms(text)),
+            }
             for kind, exhibit, ref, lang, text in _entries(pack)
         ]
         db["entries"].insert_all(rows, pk="id")  # type: ignore[union-attr]
         db["entries"].enable_fts(["terms"], tokenize=TOKENIZER)  # type: ignore[union-attr]
         db["entries"].create_index(["exhibit"])  # type: ignore[union-attr]
         db["meta"].insert_all(  # type: ignore[union-attr]
-            [{"key": "schema", "value": SCHEMA_VERSION}, {"key": "fingerprint", "value": pack.fingerprint},
-             {"key": "pack", "value": str(pack.root)}],
+            [
+                {"key": "schema", "value": SCHEMA_VERSION},
+                {"key": "fingerprint", "value": pack.fingerprint},
+                {"key": "pack", "value": str(pack.root)},
+            ],
             pk="key",
         )
         db.close()

@@ -19,8 +19,8 @@ from kiosk.content.model import (
     CuratedQuestion,
     Direction,
     Exhibit,
-    Fact,
     Facility,
+    Fact,
     Gallery,
     Hours,
     Media,
@@ -128,7 +128,13 @@ class _PackLoader:
         if not path.is_file():
             if required:
                 self.problems.append(
-                    Problem(rel, 0, "", f"missing file; every pack needs {rel} (see docs/content-packs.md)", code="missing-file")
+                    Problem(
+                        rel,
+                        0,
+                        "",
+                        f"missing file; every pack needs {rel} (see docs/content-packs.md)",
+                        code="missing-file",
+                    )
                 )
             return None
         y, raw = read_yaml(path, rel, self.problems)
@@ -139,15 +145,21 @@ class _PackLoader:
         reader = Reader("content/venue.yaml", ("en",), self.problems)
         if venue_y is None or not venue_y.is_map or "languages" not in venue_y.value:
             if venue_y is not None and venue_y.is_map:
-                reader.error(venue_y.line, "languages", "missing required field 'languages', e.g. 'languages: [zh, en, ko]'",
-                             "missing-field")
+                reader.error(
+                    venue_y.line,
+                    "languages",
+                    "missing required field 'languages', e.g. 'languages: [zh, en, ko]'",
+                    "missing-field",
+                )
             return ("en",)
         langs_y: Y = venue_y.value["languages"]
         found: list[str] = []
         for i, item in enumerate(reader.items(langs_y, "languages", what="languages")):
             code = reader.string(item, f"languages[{i + 1}]", what="a language code")
             if not LANGUAGE_PATTERN.match(code):
-                reader.error(item.line, f"languages[{i + 1}]", f"'{code}' is not a language code; use codes such as zh, en, ko")
+                reader.error(
+                    item.line, f"languages[{i + 1}]", f"'{code}' is not a language code; use codes such as zh, en, ko"
+                )
             elif code in found:
                 reader.error(item.line, f"languages[{i + 1}]", f"'{code}' is listed twice")
             else:
@@ -197,7 +209,9 @@ class _PackLoader:
         empty = Hours((), "", "", Text())
         if y is None:
             return empty
-        h = r.mapping(y, "hours", ("open_days", "opens", "closes", "text"), ("last_entry", "closed"), what="opening hours")
+        h = r.mapping(
+            y, "hours", ("open_days", "opens", "closes", "text"), ("last_entry", "closed"), what="opening hours"
+        )
         if h is None:
             return empty
         days: list[str] = []
@@ -208,7 +222,9 @@ class _PackLoader:
         for key in ("opens", "closes", "last_entry"):
             value = r.string(h.get(key), f"hours.{key}", what="a time")
             if value and not _TIME.match(value):
-                r.error(h[key].line, f"hours.{key}", f"'{value}' is not a time; write it as HH:MM in quotes, e.g. \"09:00\"")
+                r.error(
+                    h[key].line, f"hours.{key}", f"'{value}' is not a time; write it as HH:MM in quotes, e.g. \"09:00\""
+                )
             times[key] = value
         return Hours(
             open_days=tuple(d for d in days if d),
@@ -249,14 +265,20 @@ class _PackLoader:
         for i, item in enumerate(r.items(y, "galleries", what="galleries") if y else []):
             path = f"galleries[{i + 1}]"
             m = r.mapping(
-                item, path, ("id", "name", "floor", "route"), ("number", "wing", "direction", "facilities"), what="a gallery"
+                item,
+                path,
+                ("id", "name", "floor", "route"),
+                ("number", "wing", "direction", "facilities"),
+                what="a gallery",
             )
             if m is None:
                 continue
             gallery_id = r.identifier(m.get("id"), f"{path}.id", what="gallery id")
             self._unique(r, seen, gallery_id, item.line, f"{path}.id", "gallery")
             refs = r.items(m["facilities"], f"{path}.facilities", what="facilities") if "facilities" in m else []
-            facilities = tuple(r.string(f, f"{path}.facilities[{j + 1}]", what="a facility id") for j, f in enumerate(refs))
+            facilities = tuple(
+                r.string(f, f"{path}.facilities[{j + 1}]", what="a facility id") for j, f in enumerate(refs)
+            )
             for j, ref in enumerate(refs):
                 self._ref_lines[(i, j)] = ref.line
             galleries.append(
@@ -266,8 +288,9 @@ class _PackLoader:
                     name=r.text(m.get("name"), f"{path}.name", what="the gallery name"),
                     floor=r.integer(m.get("floor"), f"{path}.floor", what="the floor") or 0,
                     route=r.text(m.get("route"), f"{path}.route", what="the way to the gallery"),
-                    direction=Direction(r.choice(m.get("direction"), f"{path}.direction", _DIRECTIONS,
-                                                 what="direction", default="none")),
+                    direction=Direction(
+                        r.choice(m.get("direction"), f"{path}.direction", _DIRECTIONS, what="direction", default="none")
+                    ),
                     wing=r.string(m.get("wing"), f"{path}.wing") or None,
                     facilities=facilities,
                 )
@@ -289,16 +312,20 @@ class _PackLoader:
                     id=facility_id,
                     name=r.text(m.get("name"), f"{path}.name", what="the facility name"),
                     where=r.text(m.get("where"), f"{path}.where", what="where the facility is"),
-                    aliases=r.text_list(m.get("aliases"), f"{path}.aliases", what="the facility's other names",
-                                        partial=True),
-                    direction=Direction(r.choice(m.get("direction"), f"{path}.direction", _DIRECTIONS,
-                                                 what="direction", default="none")),
+                    aliases=r.text_list(
+                        m.get("aliases"), f"{path}.aliases", what="the facility's other names", partial=True
+                    ),
+                    direction=Direction(
+                        r.choice(m.get("direction"), f"{path}.direction", _DIRECTIONS, what="direction", default="none")
+                    ),
                     floor=r.integer(m.get("floor"), f"{path}.floor", what="the floor"),
                 )
             )
         return tuple(facilities)
 
-    def _check_gallery_facilities(self, r: Reader, galleries: tuple[Gallery, ...], facilities: tuple[Facility, ...]) -> None:
+    def _check_gallery_facilities(
+        self, r: Reader, galleries: tuple[Gallery, ...], facilities: tuple[Facility, ...]
+    ) -> None:
         known = [f.id for f in facilities]
         for i, gallery in enumerate(galleries):
             for j, facility_id in enumerate(gallery.facilities):
@@ -315,8 +342,12 @@ class _PackLoader:
         if not item_id:
             return
         if item_id in seen:
-            r.error(line, path, f"duplicate {what} id '{item_id}' (also on line {seen[item_id]}); ids must be unique",
-                    "duplicate-id")
+            r.error(
+                line,
+                path,
+                f"duplicate {what} id '{item_id}' (also on line {seen[item_id]}); ids must be unique",
+                "duplicate-id",
+            )
         else:
             seen[item_id] = line
 
@@ -347,15 +378,21 @@ class _PackLoader:
     def _exhibits(self, languages: tuple[str, ...], venue: Venue | None) -> tuple[Exhibit, ...]:
         folder = self.root / "exhibits"
         if not folder.is_dir():
-            self.problems.append(Problem("exhibits", 0, "", "missing folder; exhibits/ holds one YAML file per exhibit",
-                                         code="missing-file"))
+            self.problems.append(
+                Problem(
+                    "exhibits", 0, "", "missing folder; exhibits/ holds one YAML file per exhibit", code="missing-file"
+                )
+            )
             return ()
         exhibits: list[Exhibit] = []
         seen: dict[str, str] = {}
         for path in sorted(folder.iterdir()):
             if path.suffix.lower() == ".yml":
-                self.problems.append(Problem(f"exhibits/{path.name}", 0, "",
-                                             "exhibit files must end in .yaml; rename it", code="bad-name"))
+                self.problems.append(
+                    Problem(
+                        f"exhibits/{path.name}", 0, "", "exhibit files must end in .yaml; rename it", code="bad-name"
+                    )
+                )
                 continue
             if path.suffix.lower() != ".yaml" or not path.is_file():
                 continue
@@ -367,18 +404,22 @@ class _PackLoader:
             if exhibit is None:
                 continue
             if exhibit.id in seen:
-                self.problems.append(Problem(rel, _line(y, "id"), "id",
-                                             f"duplicate exhibit id '{exhibit.id}', also used in {seen[exhibit.id]}; "
-                                             "ids must be unique", code="duplicate-id"))
+                self.problems.append(
+                    Problem(
+                        rel,
+                        _line(y, "id"),
+                        "id",
+                        f"duplicate exhibit id '{exhibit.id}', also used in {seen[exhibit.id]}; ids must be unique",
+                        code="duplicate-id",
+                    )
+                )
                 continue
             seen[exhibit.id] = rel
             exhibits.append(exhibit)
         self._hash_media()
         return tuple(exhibits)
 
-    def _exhibit(
-        self, y: Y, rel: str, stem: str, languages: tuple[str, ...], venue: Venue | None
-    ) -> Exhibit | None:
+    def _exhibit(self, y: Y, rel: str, stem: str, languages: tuple[str, ...], venue: Venue | None) -> Exhibit | None:
         r = Reader(rel, languages, self.problems)
         galleries = [g.id for g in venue.galleries] if venue else []
         m = r.mapping(
@@ -393,18 +434,30 @@ class _PackLoader:
             return None
         exhibit_id = r.identifier(m.get("id"), "id", what="exhibit id")
         if exhibit_id and exhibit_id != stem:
-            r.error(_line(y, "id"), "id",
-                    f"the id '{exhibit_id}' does not match the file name; rename the file to {exhibit_id}.yaml "
-                    f"or change the id to '{stem}'", "id-mismatch")
+            r.error(
+                _line(y, "id"),
+                "id",
+                f"the id '{exhibit_id}' does not match the file name; rename the file to {exhibit_id}.yaml "
+                f"or change the id to '{stem}'",
+                "id-mismatch",
+            )
         gallery = r.string(m.get("gallery"), "gallery", what="the gallery id")
         if gallery and venue is not None and gallery not in galleries:
-            r.error(_line(y, "gallery"), "gallery",
-                    f"unknown gallery '{gallery}'.{did_you_mean(gallery, galleries)} "
-                    f"Galleries in content/venue.yaml: {one_of(galleries)}", "unknown-reference")
-        story = tuple(
-            r.text(p, f"story[{i + 1}]", what="a story paragraph", partial=True)
-            for i, p in enumerate(r.items(m["story"], "story", what="story")) 
-        ) if "story" in m else ()
+            r.error(
+                _line(y, "gallery"),
+                "gallery",
+                f"unknown gallery '{gallery}'.{did_you_mean(gallery, galleries)} "
+                f"Galleries in content/venue.yaml: {one_of(galleries)}",
+                "unknown-reference",
+            )
+        story = (
+            tuple(
+                r.text(p, f"story[{i + 1}]", what="a story paragraph", partial=True)
+                for i, p in enumerate(r.items(m["story"], "story", what="story"))
+            )
+            if "story" in m
+            else ()
+        )
         return Exhibit(
             id=exhibit_id or stem,
             gallery=gallery,
@@ -429,14 +482,21 @@ class _PackLoader:
             if key not in TYPED_FACT_KEYS:
                 near = typo_of(key, TYPED_FACT_KEYS)
                 if near:
-                    r.error(line, f"facts.{key}",
-                            f"unknown fact key '{key}'. Did you mean '{near}'? Typed fact keys: {', '.join(TYPED_FACT_KEYS)}; "
-                            "a free key must not look like one of them", "unknown-key")
+                    r.error(
+                        line,
+                        f"facts.{key}",
+                        f"unknown fact key '{key}'. Did you mean '{near}'? "
+                        f"Typed fact keys: {', '.join(TYPED_FACT_KEYS)}; a free key must not look like one of them",
+                        "unknown-key",
+                    )
                     continue
                 if not ID_PATTERN.match(key.replace("_", "-")):
-                    r.error(line, f"facts.{key}",
-                            f"'{key}' is not a valid fact key: use lower-case words joined by '_', e.g. 'stone_lions'",
-                            "bad-id")
+                    r.error(
+                        line,
+                        f"facts.{key}",
+                        f"'{key}' is not a valid fact key: use lower-case words joined by '_', e.g. 'stone_lions'",
+                        "bad-id",
+                    )
                     continue
             facts.append(Fact(key, r.text(value, f"facts.{key}", what=f"the fact '{key}'")))
         return tuple(facts)
@@ -467,8 +527,9 @@ class _PackLoader:
             line = m["file"].line if "file" in m else item.line
             kind = self._check_media_file(r, file, line, f"{path}.file")
             if kind:
-                media.append(Media(file, kind, r.text(m.get("caption"), f"{path}.caption", what="the caption",
-                                                      partial=True)))
+                media.append(
+                    Media(file, kind, r.text(m.get("caption"), f"{path}.caption", what="the caption", partial=True))
+                )
         return tuple(media)
 
     def _check_media_file(self, r: Reader, file: str, line: int, path: str) -> str:
@@ -480,20 +541,37 @@ class _PackLoader:
             return ""
         suffix = rel.suffix.lower()
         if suffix not in IMAGE_SUFFIXES + AUDIO_SUFFIXES:
-            r.error(line, path, f"'{file}' is not a supported media file; use an image "
-                    f"({', '.join(IMAGE_SUFFIXES)}) or narration audio ({', '.join(AUDIO_SUFFIXES)})", "bad-media")
+            r.error(
+                line,
+                path,
+                f"'{file}' is not a supported media file; use an image "
+                f"({', '.join(IMAGE_SUFFIXES)}) or narration audio ({', '.join(AUDIO_SUFFIXES)})",
+                "bad-media",
+            )
             return ""
         target = self.root / "exhibits" / rel
         if not target.is_file():
             folder = target.parent
-            names = [p.relative_to(self.root / "exhibits").as_posix() for p in folder.glob("*")] if folder.is_dir() else []
-            r.error(line, path, f"media file exhibits/{file} does not exist.{did_you_mean(file, names)} "
-                    "Put the file in exhibits/media/ and give its name here", "missing-media")
+            names = (
+                [p.relative_to(self.root / "exhibits").as_posix() for p in folder.glob("*")] if folder.is_dir() else []
+            )
+            r.error(
+                line,
+                path,
+                f"media file exhibits/{file} does not exist.{did_you_mean(file, names)} "
+                "Put the file in exhibits/media/ and give its name here",
+                "missing-media",
+            )
             return ""
         size = target.stat().st_size
         if size > MAX_MEDIA_BYTES:
-            r.error(line, path, f"exhibits/{file} is {size // (1024 * 1024)} MB, over the "
-                    f"{MAX_MEDIA_BYTES // (1024 * 1024)} MB limit for one media file; make it smaller", "too-large")
+            r.error(
+                line,
+                path,
+                f"exhibits/{file} is {size // (1024 * 1024)} MB, over the "
+                f"{MAX_MEDIA_BYTES // (1024 * 1024)} MB limit for one media file; make it smaller",
+                "too-large",
+            )
             return ""
         return "image" if suffix in IMAGE_SUFFIXES else "audio"
 

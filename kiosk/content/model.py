@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from kiosk.content.text import Text, TextList
@@ -25,7 +25,7 @@ TYPED_FACT_KEYS: tuple[str, ...] = (
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     """Where something is from the kiosk, as the visitor faces the screen; drives the pointing gesture."""
 
     LEFT = "left"
@@ -201,8 +201,8 @@ __all__ = [
     "CuratedQuestion",
     "Direction",
     "Exhibit",
-    "Fact",
     "Facility",
+    "Fact",
     "Gallery",
     "Hours",
     "Media",

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Set up Docent from a fresh clone on Debian/Ubuntu, then run it.
+#   bash packaging/dev.sh demo   # system packages + .venv, then the guide on the bundled demo venue
+#   bash packaging/dev.sh test   # system packages + .venv with test tools, then ruff, mypy and the whole test suite
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode="${1:-demo}"
+shift || true
+
+APT_PACKAGES=(
+  python3-venv            # the virtual environment
+  espeak-ng               # speech synthesis voices (pyttsx3 drives espeak-ng on Linux)
+  libgl1 libegl1 libgl1-mesa-dri libglu1-mesa   # OpenGL for Panda3D (Mesa's software renderer works headless)
+  libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libfontconfig1 libdbus-1-3 libglib2.0-0  # Qt
+  fonts-noto-cjk          # Chinese and Korean text on screen
+)
+if [ "$mode" = "test" ]; then
+  APT_PACKAGES+=(nginx-light xvfb xauth)   # the sync tests' static server; the embedded-window tests' X server
+fi
+
+need=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+done
+if [ "${#need[@]}" -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing system packages: ${need[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+python3 - <<'PY'
+import sys
+if sys.version_info < (3, 11):
+    sys.exit(f"Docent needs Python 3.11 or newer; this python3 is {sys.version.split()[0]}")
+PY
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+extras=""
+[ "$mode" = "test" ] && extras="[test]"
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e ".${extras}"
+
+case "$mode" in
+  demo)
+    .venv/bin/kiosk pack validate
+    exec .venv/bin/kiosk pack index
+    ;;
+  test)
+    .venv/bin/ruff check .
+    .venv/bin/mypy
+    exec .venv/bin/python -m pytest "$@"
+    ;;
+  *)
+    echo "usage: bash packaging/dev.sh demo|test" >&2
+    exit 2
+    ;;
+esac
