@@ -19,7 +19,9 @@ jieba.setLogLevel(logging.WARNING)
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HANGUL = r"\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f"
-_RUN = re.compile(rf"[{_HAN}]+|[{_HANGUL}]+|[0-9]+(?:\.[0-9]+)?|[^\W\d_]+(?:'[a-z]+)?", re.UNICODE)
+_RUN = re.compile(
+    rf"[{_HAN}]+|[{_HANGUL}]+|[0-9]+(?:\.[0-9]+)?|[^\W\d_{_HAN}{_HANGUL}\u3040-\u30ff]+(?:'[a-z]+)?", re.UNICODE
+)
 _HAN_RUN = re.compile(rf"^[{_HAN}]+$")
 _HANGUL_RUN = re.compile(rf"^[{_HANGUL}]+$")
 

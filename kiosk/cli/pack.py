@@ -1,4 +1,4 @@
-"""The ``kiosk`` command. Every command has help text; docs/cli.md documents each one (a test checks)."""
+"""``kiosk pack``: create, check and index content packs."""
 
 from __future__ import annotations
 
@@ -9,36 +9,13 @@ from pathlib import Path
 
 import click
 
-from kiosk import __version__
-from kiosk.content import PackIndex, PackUnusable, Report, validate_pack
+from kiosk.cli.common import EXIT_INVALID, EXIT_OK, EXIT_UNUSABLE, load_or_exit, pack_path, validate_or_exit
+from kiosk.content import PackIndex, Report
 from kiosk.content.scaffold import new_pack
 from kiosk.errors import DocentError
-from kiosk.ops.paths import demo_pack_path
-
-EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
-
-PACK_OPTION_HELP = "Content pack folder (default: the bundled demo venue)."
 
 
-def _pack_path(path: str | None) -> Path:
-    return Path(path) if path else demo_pack_path()
-
-
-def _validate_or_exit(path: Path) -> Report:
-    try:
-        return validate_pack(path)
-    except PackUnusable as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(EXIT_UNUSABLE)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="kiosk", message="%(prog)s (Docent) %(version)s")
-def main() -> None:
-    """Docent: an offline digital-human guide for museums and heritage sites."""
-
-
-@main.group()
+@click.group()
 def pack() -> None:
     """Create, check and index content packs."""
 
@@ -52,8 +29,8 @@ def pack_validate(path: str | None, show_warnings: bool, as_json: bool) -> None:
 
     Exit status: 0 the pack is valid, 1 it has errors, 2 PATH is not a usable pack folder.
     """
-    root = _pack_path(path)
-    report = _validate_or_exit(root)
+    root = pack_path(path)
+    report = validate_or_exit(root)
     if as_json:
         click.echo(
             json.dumps(
@@ -132,21 +109,15 @@ def pack_index(path: str | None) -> None:
 
     The index is a cache: it is rebuilt automatically whenever a pack file changes.
     """
-    root = _pack_path(path)
-    report = _validate_or_exit(root)
-    if report.pack is None or not report.ok:
-        for problem in report.errors:
-            click.echo(str(problem), err=True)
-        click.echo("error: the pack has errors; fix them first (kiosk pack validate).", err=True)
-        sys.exit(EXIT_INVALID)
+    loaded = load_or_exit(pack_path(path))
     try:
-        index = PackIndex.open(report.pack)
+        index = PackIndex.open(loaded)
     except DocentError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_INVALID)
     state = "built" if index.rebuilt else "up to date"
-    click.echo(f"Index {state}: {index.path} ({index.count()} entries, pack {report.pack.fingerprint[:12]})")
+    click.echo(f"Index {state}: {index.path} ({index.count()} entries, pack {loaded.fingerprint[:12]})")
     index.close()
 
 
-__all__ = ["main"]
+__all__ = ["pack"]

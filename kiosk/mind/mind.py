@@ -1,0 +1,417 @@
+"""The guide's understanding: text and dialogue state in, an Answer (and the next state) out.
+
+Pure: it reads the loaded pack and its index and nothing else; no files, audio, network or clock. Recording what
+it could not answer is the caller's job (``Answer.answered`` and ``Answer.confidence`` say when).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from kiosk.content.index import PackIndex
+from kiosk.content.model import Exhibit, Pack
+from kiosk.content.text import Text
+from kiosk.content.tokens import normalise
+from kiosk.mind import lexicon as lx
+from kiosk.mind.answer import Answer, DialogueState, Intent, Turn
+from kiosk.mind.compose import GESTURES, Composer
+from kiosk.mind.features import MATCH_STOPWORDS, Features, Weights, features, overlap
+from kiosk.mind.language import detect_language
+from kiosk.mind.linking import Link, Linker, remove_alias
+
+CONFIDENT = 0.5
+"""Below this the guide does not answer: it asks which exhibit is meant, or declines."""
+LOW_CONFIDENCE = 0.65
+"""Answers below this are recorded for curators, together with every fallback."""
+
+_FACT_ORDER = ("found_by", "found_in", "found_at", "held_by", "weight", "dimensions", "creator", "material",
+               "count", "date", "period")
+_CREATOR_VERBS = {"paint": "painted", "wrote": "written", "write": "written", "built": "built", "build": "built",
+                  "designed": "designed", "design": "designed", "cast": "cast", "carved": "carved",
+                  "constructed": "built", "drew": "drawn", "painted": "painted", "created": "created"}
+_ORDINALS = {
+    0: ("first", "former", "第一", "前一", "前面", "첫", "처음", "앞의", "1"),
+    1: ("second", "latter", "last", "第二", "后一", "后面", "두 번째", "둘째", "뒤의", "2"),
+}
+
+
+@dataclass(frozen=True)
+class _Cues:
+    where: lx.CompiledCues
+    hours: lx.CompiledCues
+    tickets: lx.CompiledCues
+    rules_general: lx.CompiledCues
+    permission: lx.CompiledCues
+    greeting: lx.CompiledCues
+    thanks: lx.CompiledCues
+    goodbye: lx.CompiledCues
+    help: lx.CompiledCues
+    unsafe: lx.CompiledCues
+    abuse: lx.CompiledCues
+    out_of_scope: lx.CompiledCues
+    more: lx.CompiledCues
+    about: lx.CompiledCues
+    pronouns: lx.CompiledCues
+    facts: dict[str, lx.CompiledCues]
+    rules: dict[str, lx.CompiledCues]
+
+
+def _compile() -> _Cues:
+    c = lx.compile_cues
+    return _Cues(
+        c(lx.WHERE), c(lx.HOURS), c(lx.TICKETS), c(lx.RULES_GENERAL), c(lx.PERMISSION), c(lx.GREETING),
+        c(lx.THANKS), c(lx.GOODBYE), c(lx.HELP), c(lx.UNSAFE), c(lx.ABUSE), c(lx.OUT_OF_SCOPE), c(lx.MORE),
+        c(lx.ABOUT), c(lx.PRONOUNS), {k: c(v) for k, v in lx.FACT_CUES.items()}, {k: c(v) for k, v in lx.RULES.items()},
+    )
+
+
+@dataclass(frozen=True)
+class _Passage:
+    exhibit: str
+    language: str
+    text: str
+    features: Features
+
+
+class Mind:
+    """Answers visitors' questions from one pack. Build once per pack; ``answer`` is fast and thread-safe."""
+
+    def __init__(self, pack: Pack, index: PackIndex, *, default_language: str | None = None) -> None:
+        self.pack = pack
+        self.index = index
+        self.default_language = default_language or pack.venue.default_language
+        self.linker = Linker(pack)
+        self.compose = Composer(pack)
+        self.cues = _compile()
+        self._questions: dict[str, list[tuple[int, str, Features]]] = {}
+        self._sentences: dict[str, list[_Passage]] = {}
+        docs: list[Features] = []
+        for exhibit in pack.exhibits:
+            qs = [(i, lang, features(text, MATCH_STOPWORDS)) for i, q in enumerate(exhibit.questions)
+                  for lang, text in q.asks.all()]
+            self._questions[exhibit.id] = qs
+            docs.extend(f for _, _, f in qs)
+            passages = [_Passage(exhibit.id, lang, s, features(s)) for lang, s in _sentences(exhibit)]
+            self._sentences[exhibit.id] = passages
+            docs.extend(p.features for p in passages)
+        self.weights = Weights(docs)
+
+    # -- the turn --------------------------------------------------------------------------------------------
+
+    def answer(self, text: str, state: DialogueState | None = None) -> Turn:
+        state = state or DialogueState()
+        language = detect_language(text, self.pack.languages, state.language or self.default_language)
+        turn = self._answer(text, state, language)
+        answer = turn.answer
+        return Turn(answer, replace(turn.state, language=answer.language if answer.answered else language,
+                                    turns=state.turns + 1))
+
+    def _answer(self, text: str, state: DialogueState, lang: str) -> Turn:
+        spelled = self.linker.spell(text)
+        if not re.search(r"\w", spelled):
+            return self._line(Intent.FALLBACK, "not_heard", lang, state, 0.0, "empty")
+        query = features(spelled)
+        links = self.linker.link(query)
+        exhibits = [lk for lk in links if lk.kind == "exhibit"]
+        galleries = [lk for lk in links if lk.kind == "gallery"]
+        facilities = [lk for lk in links if lk.kind == "facility"]
+        top = exhibits[0] if exhibits else None
+        rest = remove_alias(spelled, top.alias) if top and top.score >= CONFIDENT else spelled
+        c = self.cues
+
+        if c.unsafe.find(rest, lang):
+            return self._line(Intent.FALLBACK, "unsafe", lang, state, 0.9, "unsafe")
+        resolved = self._resolve_option(spelled, state)
+        if resolved is not None:
+            top = Link("exhibit", resolved, 1.0, "", True)
+            exhibits = [top]
+        strong_entity = (top is not None and top.score >= 0.75) or any(lk.score >= 0.75 for lk in facilities)
+        fact_kind = self._fact_kind(rest, lang)
+        if c.out_of_scope.find(rest, lang) and not strong_entity:
+            return self._line(Intent.FALLBACK, "out_of_scope", lang, state, 0.9, "out-of-scope")
+        if c.abuse.find(rest, lang) and not strong_entity:
+            return self._line(Intent.FALLBACK, "abuse", lang, state, 0.8, "abuse")
+
+        where = c.where.find(rest, lang)
+        permission = c.permission.find(rest, lang)
+        rule = self._rule(rest, lang)
+        facility = facilities[0] if facilities and facilities[0].score >= 0.6 else None
+        exhibit_in_query = top is not None and top.score >= CONFIDENT
+        if exhibit_in_query and facility is not None and top is not None and top.score >= facility.score:
+            if not (where and facility.exact and not top.exact):
+                facility = None
+
+        # Visiting rules: "can I take photos?", "are dogs allowed?"
+        if rule and (permission or rule in ("photos", "pets")) and not (where and facility) and not exhibit_in_query:
+            return self._rules(rule, lang, state)
+        if facility is not None and not (exhibit_in_query and fact_kind):
+            return self._facility(facility, lang, state)
+        if not exhibit_in_query:
+            if c.hours.find(rest, lang) and not (fact_kind and state.exhibit and c.pronouns.find(rest, lang)):
+                return self._venue_text(Intent.HOURS, lang, state, rest)
+            if c.tickets.find(rest, lang) and not (fact_kind and state.exhibit):
+                return self._venue_text(Intent.TICKETS, lang, state, rest)
+            if c.rules_general.find(rest, lang) and rule is None and re.search(r"rule|规定|规则|须知|규칙", rest):
+                return self._rules(None, lang, state)
+        floor = self.linker.floor(rest)
+        gallery = galleries[0] if galleries and galleries[0].score >= 0.75 else None
+        if not exhibit_in_query and gallery is not None and (where or not state.exhibit or gallery.exact):
+            return self._gallery(gallery.ref, lang, state, gallery.score)
+        if not exhibit_in_query and floor is not None and where:
+            return self._floor(floor, lang, state)
+
+        # Which exhibit: named now, offered in a clarifying question, or the one under discussion.
+        exhibit_id: str | None = None
+        confidence = 0.0
+        from_context = False
+        if exhibit_in_query and top is not None:
+            second = exhibits[1] if len(exhibits) > 1 else None
+            if (not top.exact and second is not None and second.score >= CONFIDENT
+                    and top.score - second.score < 0.08 and not fact_kind):
+                return self._clarify(top.ref, second.ref, lang, state)
+            exhibit_id, confidence = top.ref, top.score
+        elif state.exhibit and self._follows_up(rest, lang, fact_kind, where):
+            exhibit_id, confidence, from_context = state.exhibit, 0.9, True
+
+        if exhibit_id is None:
+            if self._social(rest, lang) is not None:
+                return self._social_turn(rest, lang, state)
+            if c.help.find(rest, lang):
+                return self._line(Intent.HELP, "help", lang, state, 0.9, "help")
+            if fact_kind or c.more.find(rest, lang):
+                return self._line(Intent.FALLBACK, "which_exhibit", lang, state, 0.3, "which-exhibit")
+            weak = top.score if top else 0.0
+            return self._line(Intent.FALLBACK, "out_of_scope" if weak < 0.34 else "fallback", lang, state, weak,
+                              "not-understood")
+
+        exhibit = self.pack.exhibit(exhibit_id)
+        if exhibit is None:  # pragma: no cover - links come from the pack
+            return self._line(Intent.FALLBACK, "fallback", lang, state, 0.0, "missing")
+        new_state = replace(state, exhibit=exhibit.id, options=())
+        if where and not fact_kind:
+            return self._exhibit_directions(exhibit, lang, new_state, confidence)
+        return self._about_exhibit(exhibit, rest, lang, new_state, confidence, fact_kind, from_context)
+
+    # -- exhibits --------------------------------------------------------------------------------------------
+
+    def _about_exhibit(
+        self, exhibit: Exhibit, rest: str, lang: str, state: DialogueState, link: float, fact_kind: str | None,
+        from_context: bool,
+    ) -> Turn:
+        curated = self._curated(exhibit, rest)
+        if curated is not None and (curated[1] >= 0.6 or (curated[1] >= 0.45 and not fact_kind)):
+            index, score = curated
+            text, used = self.compose.pick(exhibit.questions[index].answer, lang)
+            return self._exhibit_turn(exhibit, self.compose.note(lang, used) + text, used, state,
+                                      link * min(1.0, 0.5 + score), "curated")
+        if fact_kind:
+            for key in lx.FACT_SOURCES[fact_kind]:
+                if exhibit.fact(key) is not None:
+                    verb = next((v for k, v in _CREATOR_VERBS.items() if k in rest), "made")
+                    sentence = self.compose.fact(exhibit, key, lang, verb=verb, pronoun=from_context)
+                    return self._exhibit_turn(exhibit, sentence, self._used(exhibit.fact(key), lang), state, link,
+                                              f"fact:{key}")
+            passage = self._passage(exhibit, rest, lang, need_number=fact_kind in ("count", "weight", "dimensions"))
+            if passage is not None:
+                return self._exhibit_turn(exhibit, passage.text, passage.language, state, link * 0.9, "story-fact")
+            name = self.compose.name(exhibit, lang)
+            return self._exhibit_turn(exhibit, self.compose.line("unknown_fact", lang, name=name), lang, state,
+                                      link * 0.8, f"unknown-fact:{fact_kind}")
+        if self.cues.more.find(rest, lang) and (from_context or not self.cues.about.find(rest, lang)):
+            return self._more(exhibit, lang, state, link)
+        if not self.cues.about.find(rest, lang):
+            passage = self._passage(exhibit, rest, lang, need_number=False)
+            if passage is not None and passage.text:
+                return self._exhibit_turn(exhibit, passage.text, passage.language, state, link * 0.9, "story-match")
+        summary, used = self.compose.pick(exhibit.summary, lang)
+        return self._exhibit_turn(exhibit, self.compose.note(lang, used) + summary, used, state, link, "summary")
+
+    def _more(self, exhibit: Exhibit, lang: str, state: DialogueState, link: float) -> Turn:
+        position = state.next_paragraph(exhibit.id)
+        if position >= len(exhibit.story):
+            name = self.compose.name(exhibit, lang)
+            return self._exhibit_turn(exhibit, self.compose.line("no_more", lang, name=name), lang, state, link, "end")
+        text, used = self.compose.pick(exhibit.story[position], lang)
+        return self._exhibit_turn(exhibit, self.compose.note(lang, used) + text, used, state.told(exhibit.id, position),
+                                  link, f"story:{position + 1}")
+
+    def _exhibit_turn(self, exhibit: Exhibit, text: str, language: str, state: DialogueState, confidence: float,
+                      reason: str) -> Turn:
+        answer = Answer(Intent.EXHIBIT, text, language, round(confidence, 3), exhibit=exhibit.id,
+                        gallery=exhibit.gallery, gesture="none", reason=reason)
+        return Turn(answer, state)
+
+    def _exhibit_directions(self, exhibit: Exhibit, lang: str, state: DialogueState, link: float) -> Turn:
+        gallery = self.pack.venue.gallery(exhibit.gallery)
+        if gallery is None:  # pragma: no cover - the validator guarantees the gallery exists
+            return self._line(Intent.FALLBACK, "fallback", lang, state, 0.0, "no-gallery")
+        text = self.compose.directions(gallery, lang, exhibit)
+        answer = Answer(Intent.DIRECTIONS, text, lang, round(link, 3), exhibit=exhibit.id, gallery=gallery.id,
+                        gesture=GESTURES[gallery.direction], reason="directions")
+        return Turn(answer, state)
+
+    def _curated(self, exhibit: Exhibit, rest: str) -> tuple[int, float] | None:
+        query = features(rest, MATCH_STOPWORDS)
+        if not query:
+            return None
+        best: tuple[int, float] | None = None
+        for index, _lang, ask in self._questions.get(exhibit.id, ()):
+            score = overlap(query, ask, self.weights)
+            if best is None or score > best[1]:
+                best = (index, score)
+        return best
+
+    def _passage(self, exhibit: Exhibit, rest: str, lang: str, *, need_number: bool) -> _Passage | None:
+        query = features(rest)
+        if not query:
+            return None
+        best: tuple[float, _Passage] | None = None
+        for passage in self._sentences.get(exhibit.id, ()):
+            if passage.language != lang:
+                continue
+            if need_number and not re.search(r"\d", passage.text):
+                continue
+            found = self.weights.sum(query.words & passage.features.words) + self.weights.sum(
+                query.pairs & passage.features.pairs)
+            total = self.weights.sum(query.words) + self.weights.sum(query.pairs)
+            score = found / total if total else 0.0
+            if best is None or score > best[0]:
+                best = (score, passage)
+        return best[1] if best is not None and best[0] >= 0.5 else None
+
+    # -- venue -----------------------------------------------------------------------------------------------
+
+    def _facility(self, link: Link, lang: str, state: DialogueState) -> Turn:
+        facility = self.pack.venue.facility(link.ref)
+        if facility is None:  # pragma: no cover
+            return self._line(Intent.FALLBACK, "fallback", lang, state, 0.0, "missing")
+        text, used = self.compose.pick(facility.where, lang)
+        answer = Answer(Intent.FACILITY, self.compose.note(lang, used) + text, used, round(link.score, 3),
+                        facility=facility.id, gesture=GESTURES[facility.direction], reason="facility")
+        return Turn(answer, state)
+
+    def _gallery(self, gallery_id: str, lang: str, state: DialogueState, score: float) -> Turn:
+        gallery = self.pack.venue.gallery(gallery_id)
+        if gallery is None:  # pragma: no cover
+            return self._line(Intent.FALLBACK, "fallback", lang, state, 0.0, "missing")
+        text = self.compose.directions(gallery, lang) + " " + self.compose.gallery_listing(gallery, lang)
+        answer = Answer(Intent.DIRECTIONS, text.strip(), lang, round(score, 3), gallery=gallery.id,
+                        gesture=GESTURES[gallery.direction], reason="gallery")
+        return Turn(answer, state)
+
+    def _floor(self, floor: int, lang: str, state: DialogueState) -> Turn:
+        galleries = [g for g in self.pack.venue.galleries if g.floor == floor]
+        if not galleries:
+            return self._line(Intent.FALLBACK, "fallback", lang, state, 0.4, "no-such-floor")
+        text = " ".join(self.compose.directions(g, lang) for g in galleries)
+        answer = Answer(Intent.DIRECTIONS, text, lang, 0.9, gallery=galleries[0].id,
+                        gesture=GESTURES[galleries[0].direction], reason="floor")
+        return Turn(answer, state)
+
+    def _venue_text(self, intent: Intent, lang: str, state: DialogueState, rest: str) -> Turn:
+        venue = self.pack.venue
+        if intent is Intent.HOURS:
+            parts: list[Text] = [venue.hours.text, venue.hours.closed]
+            if re.search(r"monday|周一|星期一|礼拜一|월요일|closed|闭馆|休馆|휴관", rest):
+                parts.reverse()
+        else:
+            parts = [venue.tickets.text]
+        texts = [self.compose.pick(t, lang) for t in parts if t]
+        used = texts[0][1] if texts else lang
+        body = (" " if used != "zh" else "").join(t for t, _ in texts)
+        answer = Answer(intent, self.compose.note(lang, used) + body, used, 0.9, reason=intent.value)
+        return Turn(answer, state)
+
+    def _rule(self, rest: str, lang: str) -> str | None:
+        for concept, cues in self.cues.rules.items():
+            if cues.find(rest, lang):
+                return concept
+        return None
+
+    def _rules(self, concept: str | None, lang: str, state: DialogueState) -> Turn:
+        rules = self.pack.venue.rules
+        chosen = [r for r in rules if concept and (r.id == concept or concept in r.id)]
+        if concept and not chosen:
+            cue = self.cues.rules[concept]
+            chosen = [r for r in rules if any(cue.find(normalise(t), code) for code, t in r.text.values())]
+        texts = [self.compose.pick(r.text, lang)[0] for r in (chosen or rules)]
+        joiner = "" if lang == "zh" else " "
+        body = joiner.join(texts)
+        if not chosen:
+            body = self.compose.line("rules_all", lang) + body
+        answer = Answer(Intent.RULES, body, lang, 0.9 if chosen else 0.7, reason=f"rules:{concept or 'all'}")
+        return Turn(answer, state)
+
+    # -- conversation ----------------------------------------------------------------------------------------
+
+    def _social(self, rest: str, lang: str) -> str | None:
+        if self.cues.goodbye.find(rest, lang):
+            return "goodbye"
+        if self.cues.thanks.find(rest, lang):
+            return "thanks"
+        if re.search(r"how are you|你好吗|最近好吗|잘 지내", rest):
+            return "how_are_you"
+        if self.cues.greeting.find(rest, lang):
+            return "greeting"
+        return None
+
+    def _social_turn(self, rest: str, lang: str, state: DialogueState) -> Turn:
+        kind = self._social(rest, lang) or "greeting"
+        gesture = "wave" if kind in ("greeting", "goodbye") else "nod"
+        if kind == "goodbye":
+            state = DialogueState(language=lang)
+        text = self.compose.line(kind, lang)
+        return Turn(Answer(Intent.SOCIAL, text, lang, 0.95, gesture=gesture, reason=kind), state)
+
+    def _follows_up(self, rest: str, lang: str, fact_kind: str | None, where: str | None) -> bool:
+        c = self.cues
+        return bool(fact_kind or where or c.more.find(rest, lang) or c.pronouns.find(rest, lang)
+                    or c.about.find(rest, lang) or self._curated_any(rest))
+
+    def _curated_any(self, rest: str) -> bool:
+        return False
+
+    def _clarify(self, a: str, b: str, lang: str, state: DialogueState) -> Turn:
+        ea, eb = self.pack.exhibit(a), self.pack.exhibit(b)
+        if ea is None or eb is None:  # pragma: no cover
+            return self._line(Intent.FALLBACK, "fallback", lang, state, 0.0, "missing")
+        text = self.compose.line("clarify", lang, a=self.compose.name(ea, lang), b=self.compose.name(eb, lang))
+        answer = Answer(Intent.FALLBACK, text, lang, 0.45, reason="clarify")
+        return Turn(answer, replace(state, options=(a, b)))
+
+    def _resolve_option(self, spelled: str, state: DialogueState) -> str | None:
+        if not state.options:
+            return None
+        for i, words in _ORDINALS.items():
+            if i < len(state.options) and any(w in spelled for w in words):
+                return state.options[i]
+        return None
+
+    def _fact_kind(self, rest: str, lang: str) -> str | None:
+        for kind in _FACT_ORDER:
+            if self.cues.facts[kind].find(rest, lang):
+                return kind
+        return None
+
+    def _line(self, intent: Intent, key: str, lang: str, state: DialogueState, confidence: float, reason: str) -> Turn:
+        return Turn(Answer(intent, self.compose.line(key, lang), lang, round(confidence, 3), reason=reason), state)
+
+    def _used(self, fact: object, lang: str) -> str:
+        value = getattr(fact, "value", None)
+        if isinstance(value, Text):
+            return value.pick(lang, self.pack.languages)[1]
+        return lang
+
+
+def _sentences(exhibit: Exhibit) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for text in (exhibit.summary, *exhibit.story):
+        for lang, paragraph in text.values():
+            for sentence in re.split(r"(?<=[.!?。！？])\s*", paragraph):
+                if sentence.strip():
+                    out.append((lang, sentence.strip()))
+    return out
+
+
+__all__ = ["CONFIDENT", "LOW_CONFIDENCE", "Mind"]
