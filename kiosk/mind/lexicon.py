@@ -21,27 +21,31 @@ FACT_CUES: dict[str, Cues] = {
     },
     "dimensions": {
         "en": (r"how (big|large|tall|high|long|wide|deep)", r"size", r"dimensions?", r"height", r"length", r"width",
-               r"measure(ments?)?", r"how many (centimetres|centimeters|metres|meters|feet|cm|m)"),
-        "zh": ("多大", "多高", "尺寸", "多长", "高度", "长度", "大小", "多宽", "宽度", "多少米", "多少厘米", "规格"),
-        "ko": ("크기", "높이", "길이", "얼마나 커", "얼마나 크", "얼마나 높", "얼마나 길", "몇 센티", "몇 미터", "폭"),
+               r"measure(ments?)?", r"how many (centimetres|centimeters|metres|meters|feet|cm|m|kilometres|kilometers|km|"
+               r"miles|square metres)", r"how far"),
+        "zh": ("多大", "多高", "尺寸", "多长", "高度", "长度", "大小", "多宽", "宽度", "多少米", "多少厘米", "规格", "多少公里",
+               "全长", "面积", "占地"),
+        "ko": ("크기", "높이", "길이", "얼마나 커", "얼마나 크", "얼마나 높", "얼마나 길", "몇 센티", "몇 미터", "폭", "면적",
+               "몇 킬로미터", "몇 km"),
     },
     "found_in": {
         "en": (r"when (was|were|did) (it|they|this|that|he|she|the \w+( \w+)?) (found|discovered|excavated|unearthed|dug up)",
                r"(what|which) year .*(found|discovered|excavated|unearthed|dug up)",
-               r"when .*(found|discovered|excavated|unearthed|dug up|find|discover)"),
+               r"when .*(found|discovered|excavated|unearthed|dug up|dig|find|discover|turn(ed)? up)"),
         "zh": ("什么时候发现", "哪年发现", "哪一年发现", "何时发现", "什么时候出土", "哪年出土", "何时出土", "几几年发现",
-               "什么时候挖", "哪年挖", "什么时候被发现", "哪一年出土", "什么时候找到"),
+               "什么时候挖", "哪年挖", "什么时候被发现", "哪一年出土", "什么时候找到", "(什么时候|啥时候|哪年|哪一年|何时).{0,4}(挖|出土|发现|找到)"),
         "ko": ("언제 발견", "몇 년에 발견", "언제 출토", "언제 찾", "발견된 해", "발견된 것은 언제", "발견은 언제"),
     },
     "found_at": {
         "en": (r"where (was|were|did) (it|they|this|that|the \w+( \w+)?) (found|discovered|excavated|unearthed|dug up)",
-               r"where .*(found|discovered|excavated|unearthed|dug up|find)", r"(find|found|discovery) site"),
+               r"where .*(found|discovered|excavated|unearthed|dug up|find|turn(ed)? up)", r"(find|found|discovery) site"),
         "zh": ("在哪里发现", "在哪发现", "哪里发现", "哪儿发现", "哪里出土", "在哪出土", "在哪里出土", "出土地", "发现地",
-               "哪里挖", "在哪儿挖", "从哪里挖", "在哪被发现", "在哪里被发现", "在哪里找到"),
-        "ko": ("어디서 발견", "어디에서 발견", "어디서 출토", "어디에서 출토", "발견된 곳", "발견 장소", "출토지", "어디서 찾"),
+               "哪里挖", "在哪儿挖", "从哪里挖", "在哪被发现", "在哪里被发现", "在哪里找到", "(哪|什么地方).{0,3}(挖|出土|发现|找到)"),
+        "ko": ("어디서 발견", "어디에서 발견", "어디서 출토", "어디에서 출토", "발견된 곳", "발견 장소", "출토지", "어디서 찾",
+               "어디서 나왔"),
     },
     "found_by": {
-        "en": (r"who (found|discovered|excavated|dug up|unearthed)",),
+        "en": (r"who (found|discovered|excavated|dug up|unearthed)", r"who .*(found|discovered) (it|them)"),
         "zh": ("谁发现", "被谁发现", "谁挖", "谁找到", "是谁发现"),
         "ko": ("누가 발견", "발견한 사람", "누가 찾"),
     },
@@ -58,7 +62,7 @@ FACT_CUES: dict[str, Cues] = {
                r"make|create|build|paint|write|design)", r"maker", r"artist", r"painter", r"author", r"architect",
                r"(made|built|painted|written|created|designed) by (who|whom)", r"calligrapher", r"builder"),
         "zh": ("谁做的", "谁画的", "谁写的", "谁建的", "谁造的", "谁设计", "谁铸", "作者", "画家", "书法家", "谁修",
-               "谁创作", "谁制作", "谁建造", "出自谁", "是谁画", "是谁写", "是谁建", "是谁做", "是谁造", "哪位画家", "建造者"),
+               "谁创作", "谁制作", "谁建造", "出自谁", "是谁画", "是谁写", "是谁建", "是谁做", "是谁造", "哪位画家", "建造者", "谁.{0,3}(修|建|造|画|写|做|挖)"),
         "ko": ("누가 만들", "누가 그렸", "누가 그린", "누가 썼", "누가 쓴", "누가 지었", "누가 지은", "누가 세웠", "작가",
                "만든 사람", "그린 사람", "쓴 사람", "지은 사람", "제작자", "화가"),
     },
@@ -70,23 +74,24 @@ FACT_CUES: dict[str, Cues] = {
     "date": {
         "en": (r"when (was|were|did) (it|they|this|that|he|she|the \w+( \w+)?) (made|built|created|painted|written|cast|"
                r"constructed|finished|completed|make|build|paint|write)",
-               r"what year", r"which year", r"how old", r"\bage\b", r"when .*(made|built|created|painted|written|cast)"),
+               r"what year", r"which year", r"how old", r"how long ago", r"when .*(made|built|created|painted|written|cast|"
+               r"finished|completed|constructed|started|begun|founded)", r"\bwhen\b"),
         "zh": ("什么时候建", "什么时候做", "什么时候画", "什么时候写", "什么时候造", "哪年建", "哪年造", "哪年画", "哪年写",
                "哪一年", "多少年", "多久", "多老", "有多古老", "年头", "年代", "何时建", "什么时候修", "哪年修",
-               "什么时候铸", "是哪年", "几几年"),
+               "什么时候铸", "是哪年", "几几年", "什么时候", "啥时候", "哪年", "何时", "完工", "建成"),
         "ko": ("언제 만들", "언제 지어", "언제 지었", "언제 세워", "언제 그려", "언제 그렸", "언제 썼", "몇 년", "얼마나 오래",
-               "언제 건설", "연대", "몇 살", "언제 만든", "언제 지은"),
+               "언제 건설", "연대", "언제 만든", "언제 지은", "언제 쌓", "언제", "완공", "몇 년도"),
     },
     "period": {
-        "en": (r"dynasty", r"period", r"\bera\b", r"century", r"which emperor", r"from when", r"\bwhen\b"),
-        "zh": ("朝代", "哪个朝代", "时期", "什么时代", "哪个时代", "哪朝", "什么时候"),
-        "ko": ("시대", "왕조", "어느 시대", "무슨 시대", "언제"),
+        "en": (r"dynasty", r"period", r"\bera\b", r"century", r"which emperor", r"from when"),
+        "zh": ("朝代", "哪个朝代", "时期", "什么时代", "哪个时代", "哪朝"),
+        "ko": ("시대", "왕조", "어느 시대", "무슨 시대"),
     },
     "count": {
         "en": (r"how many", r"number of"),
         "zh": ("多少个", "几个", "多少件", "多少片", "多少只", "多少块", "几只", "几件", "多少位", "几位", "多少名",
-               "多少", "几座", "几根", "几孔"),
-        "ko": ("몇 개", "몇 명", "몇 점", "몇 마리", "몇 조각", "몇 장", "몇 분", "몇"),
+               "多少(?!钱|年|公里|米|厘米|斤|千克|公斤|吨)", "几座", "几根", "几孔", "几种"),
+        "ko": ("몇 개", "몇 명", "몇 점", "몇 마리", "몇 조각", "몇 장", "몇 분", "몇 사람", "몇 가지", "몇 글자", "몇 자"),
     },
 }
 
@@ -120,12 +125,13 @@ ABOUT = {
 }
 
 WHERE = {
-    "en": (r"where", r"which (floor|gallery|room|hall|level|wing)", r"what (floor|gallery|room|level)",
-           r"how (do|can) i (get|go|find|reach)", r"way to", r"directions?", r"find", r"located", r"location",
-           r"get to", r"go to", r"take me"),
+    "en": (r"where('s| is| are| can| do| would| should| could| will| was the| were the| exactly)", r"^where",
+           r"which (floor|gallery|room|hall|level|wing)", r"what (floor|gallery|room|level)",
+           r"how (do|can|would) (i|we) (get|go|find|reach)", r"way to", r"directions?", r"located", r"location of",
+           r"get to", r"take me", r"looking for", r"want to see", r"how to get"),
     "zh": ("在哪", "哪里", "哪儿", "几楼", "几层", "哪层", "哪一层", "哪个展厅", "哪个厅", "怎么走", "怎么去", "在什么地方",
-           "位置", "第几展厅", "哪个馆", "在几", "怎么到", "带我去", "去哪", "在哪个"),
-    "ko": ("어디", "몇 층", "몇층", "어느 층", "어떻게 가", "위치", "어느 전시실", "가는 길", "찾아"),
+           "位置", "第几展厅", "哪个馆", "在几", "怎么到", "带我去", "去哪", "在哪个", "我想看", "想去看", "想去", "在什么位置"),
+    "ko": ("어디", "몇 층", "몇층", "어느 층", "어떻게 가", "위치", "어느 전시실", "가는 길", "찾아", "보고 싶"),
 }
 
 HOURS = {
@@ -179,8 +185,9 @@ RULES_GENERAL = {
 PERMISSION = {
     "en": (r"can (i|we|you)", r"may (i|we)", r"allowed", r"permitted", r"is it (ok|okay|possible)", r"are (we|you)",
            r"do you allow", r"policy", r"rules?"),
-    "zh": ("可以", "能不能", "允许", "能吗", "可不可以", "能否", "让不让", "行吗", "行不行", "禁止", "准不准", "能带"),
-    "ko": ("되나요", "돼요", "되요", "괜찮", "가능", "할 수 있", "해도", "수 있나요", "데려가"),
+    "zh": ("可以", "能不能", "允许", "能吗", "可不可以", "能否", "让不让", "行吗", "行不行", "禁止", "准不准", "能带", "能.{0,6}吗",
+           "吗$", "不能"),
+    "ko": ("되나요", "돼요", "되요", "괜찮", "가능", "할 수 있", "해도", "수 있나요", "데려가", "나요", "까요"),
 }
 
 GREETING = {
@@ -202,11 +209,12 @@ GOODBYE = {
 HELP = {
     "en": (r"what can you (do|tell|help)", r"how (does|do) (this|you|it) work", r"\bhelp\b", r"who are you",
            r"what are you", r"what (should|can) i ask", r"how (do|can|should) i use", r"what do you (know|do)",
-           r"are you (a )?(robot|human|real|person|ai)"),
+           r"are you (a )?(robot|human|real|person|ai)", r"how does (this|it) (thing )?work",
+           r"what (kind of )?(stuff|things|questions)? ?(can|could|should) (i|we) ask"),
     "zh": ("你能做什么", "你会什么", "你能干什么", "怎么用", "你是谁", "帮助", "你可以做什么", "能问什么", "可以问什么",
-           "怎么使用", "你能帮我什么", "你会干嘛", "你是机器人", "你是什么"),
+           "怎么使用", "你能帮我什么", "你会干嘛", "你是机器人", "你是什么", "可以问你", "问你哪些", "问你什么", "能帮我做什么"),
     "ko": ("뭘 할 수", "무엇을 할 수", "도와줄 수", "도움말", "사용법", "누구세요", "넌 누구", "뭐 물어", "무엇을 물어",
-           "어떻게 사용", "뭐 할 수", "무엇을 도와"),
+           "어떻게 사용", "뭐 할 수", "무엇을 도와", "물어볼 수", "뭘 물어"),
 }
 UNSAFE = {
     "en": (r"bomb", r"weapons?", r"guns?", r"kill", r"hurt (someone|people|him|her)", r"steal", r"stealing",
@@ -215,7 +223,7 @@ UNSAFE = {
            r"sneak"),
     "zh": ("炸弹", "武器", "枪", "杀", "偷", "盗", "爆炸", "毒", "自杀", "袭击", "放火", "砸", "破坏", "溜进", "闯入",
            "黑客", "偷走", "抢"),
-    "ko": ("폭탄", "무기", "총", "죽이", "훔치", "도둑", "폭발", "독약", "자살", "공격", "불을 지르", "부수", "해킹", "몰래"),
+    "ko": ("폭탄", "무기", "총기", "총을", "죽이", "훔치", "도둑", "폭발", "독약", "자살", "공격", "불을 지르", "부수", "해킹", "몰래"),
 }
 ABUSE = {
     "en": (r"stupid", r"idiot", r"dumb", r"shut up", r"useless", r"hate you", r"fuck\w*", r"shit", r"damn you",
@@ -239,6 +247,36 @@ OUT_OF_SCOPE = {
            "춤", "영화", "환율", "복권", "여자친구", "남자친구", "결혼", "수도"),
 }
 
+# Everyday words for the standard facility kinds, added to a pack's own aliases for facilities with these ids.
+FACILITY_WORDS: dict[str, Cues] = {
+    "restroom": {"en": ("toilet", "bathroom", "restroom", "loo", "wc", "washroom", "ladies room", "mens room",
+                        "need to pee", "baby changing"), "zh": ("厕所", "卫生间", "洗手间", "尿尿", "方便一下"),
+                 "ko": ("화장실",)},
+    "cafe": {"en": ("cafe", "coffee", "hungry", "thirsty", "something to eat", "something to drink", "snack bar",
+                    "eat something", "grab a bite"), "zh": ("咖啡", "饿了", "渴了", "吃点东西", "喝点东西", "买水"),
+             "ko": ("카페", "배고", "목말", "커피")},
+    "shop": {"en": ("gift shop", "souvenir", "postcard", "buy a gift", "museum shop", "gifts"),
+             "zh": ("纪念品", "文创", "礼品", "明信片"), "ko": ("기념품", "선물 가게")},
+    "lockers": {"en": ("locker", "backpack", "leave my bag", "my bags", "luggage", "suitcase", "cloakroom", "coat check",
+                       "store my", "leave my backpack"), "zh": ("存包", "寄存", "背包", "行李", "存东西", "箱子", "存放"),
+                "ko": ("보관함", "짐", "가방", "사물함")},
+    "wheelchair": {"en": ("wheelchair", "stroller", "pushchair", "pram", "buggy", "can't walk far"),
+                   "zh": ("轮椅", "婴儿车", "推车"), "ko": ("휠체어", "유모차")},
+    "exit": {"en": ("exit", "way out", "get out of here", "leave the museum", "leave the building", "out of the museum"),
+             "zh": ("出口", "出去", "怎么出", "离开"), "ko": ("출구", "나가")},
+    "wifi": {"en": ("wifi", "wi-fi", "internet", "wireless", "online"), "zh": ("无线", "wifi", "上网", "网络"),
+             "ko": ("와이파이", "인터넷")},
+    "lost-found": {"en": ("lost", "dropped my", "left my", "can't find my", "missing my", "lost property"),
+                   "zh": ("丢了", "丢失", "掉了", "找不到我的", "失物", "落在"), "ko": ("잃어버", "분실", "두고 왔")},
+    "first-aid": {"en": ("first aid", "injured", "hurt", "bleeding", "feel sick", "dizzy", "faint", "fell", "cut his",
+                         "cut her", "cut my", "doctor", "medical", "ambulance", "unwell", "emergency"),
+                  "zh": ("急救", "受伤", "流血", "头晕", "想吐", "不舒服", "摔倒", "摔了", "医生", "晕倒", "救护车"),
+                  "ko": ("응급", "다쳤", "피가", "어지러", "아파", "토할", "쓰러", "의사", "구급")},
+    "service-desk": {"en": ("information desk", "information counter", "info desk", "service desk", "help desk",
+                            "reception", "information"), "zh": ("服务台", "问讯", "咨询台", "咨询处", "前台"),
+                     "ko": ("안내 데스크", "안내소", "안내 창구")},
+}
+
 PRONOUNS = {
     "en": (r"\bit\b", r"\bits\b", r"\bthis\b", r"\bthat\b", r"\bthey\b", r"\bthem\b", r"\bhe\b", r"\bshe\b",
            r"\bhim\b", r"\bher\b", r"\bhis\b", r"\bthe same\b", r"\bthere\b", r"\bone\b"),
@@ -253,7 +291,7 @@ class CompiledCues:
     """Cues of one concept, compiled for fast matching."""
 
     en: re.Pattern[str] | None
-    substrings: dict[str, tuple[str, ...]]
+    substrings: dict[str, re.Pattern[str]]
 
     def find(self, text: str, language: str) -> str | None:
         """The first cue found in ``text`` (normalised), or None. English cues apply to every language's text."""
@@ -261,28 +299,26 @@ class CompiledCues:
             m = self.en.search(text)
             if m:
                 return m.group(0)
-        for cue in self.substrings.get(language, ()):
-            if cue in text:
-                return cue
-        if language not in ("zh", "ko"):
-            return None
-        other = "ko" if language == "zh" else "zh"
-        for cue in self.substrings.get(other, ()):
-            if cue in text:
-                return cue
+        for lang in (language, "ko" if language == "zh" else "zh"):
+            pattern = self.substrings.get(lang)
+            if pattern is not None:
+                m = pattern.search(text)
+                if m:
+                    return m.group(0)
         return None
 
 
 def compile_cues(cues: Cues) -> CompiledCues:
     en = cues.get("en", ())
     pattern = re.compile(r"\b(?:" + "|".join(f"(?:{c})" for c in en) + r")\b") if en else None
-    return CompiledCues(pattern, {lang: tuple(v) for lang, v in cues.items() if lang != "en"})
+    return CompiledCues(pattern, {lang: re.compile("|".join(v)) for lang, v in cues.items() if lang != "en" and v})
 
 
 __all__ = [
     "ABOUT",
     "ABUSE",
     "FACT_CUES",
+    "FACILITY_WORDS",
     "FACT_SOURCES",
     "GOODBYE",
     "GREETING",

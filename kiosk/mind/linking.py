@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from kiosk.content.model import Pack
 from kiosk.content.tokens import normalise
 from kiosk.mind.features import Features, Speller, Weights, coverage, features, latin_words
+from kiosk.mind.lexicon import FACILITY_WORDS
 
 EXACT = 1.0
 _CHINESE_NUMERALS = "零一二三四五六七八九十"
@@ -55,6 +56,7 @@ class Linker:
             aliases.extend(Alias("gallery", gallery.id, normalise(t), features(t)) for t in texts)
         for facility in pack.venue.facilities:
             texts = [t for _, t in facility.name.values()] + [t for _, t in facility.aliases.all()]
+            texts += [w for words in FACILITY_WORDS.get(facility.id, {}).values() for w in words]
             aliases.extend(Alias("facility", facility.id, normalise(t), features(t)) for t in texts)
         self.aliases = [a for a in aliases if a.features]
         self.weights = Weights(a.features for a in self.aliases)

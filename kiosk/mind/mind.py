@@ -30,6 +30,13 @@ _FACT_ORDER = ("found_by", "found_in", "found_at", "held_by", "weight", "dimensi
 _CREATOR_VERBS = {"paint": "painted", "wrote": "written", "write": "written", "built": "built", "build": "built",
                   "designed": "designed", "design": "designed", "cast": "cast", "carved": "carved",
                   "constructed": "built", "drew": "drawn", "painted": "painted", "created": "created"}
+_WHERE_FACTS = ("found_at", "held_by", "found_by", "found_in")
+_NUMBER_FACTS = ("count", "weight", "dimensions", "date", "found_in")
+_PARTICLES = re.compile(r"[的了吗呢啊吧呀嘛哦么是在有个那这些就都也还又被把给从到跟和与]|[은는이가을를에의도요](?=\s|$)")
+_CONTENT_STOPWORDS = MATCH_STOPWORDS | frozenset(
+    {"how", "what", "which", "who", "when", "where", "why", "many", "much", "did", "does", "thing", "one", "so",
+     "really", "actually", "exactly", "like", "just", "they", "them", "he", "she", "his", "her", "their", "s", "get",
+     "got", "go", "see", "look", "know", "want", "think", "is", "tell", "more", "special", "that", "story"})
 _ORDINALS = {
     0: ("first", "former", "第一", "前一", "前面", "첫", "처음", "앞의", "1"),
     1: ("second", "latter", "last", "第二", "后一", "后面", "두 번째", "둘째", "뒤의", "2"),
@@ -72,6 +79,7 @@ class _Passage:
     language: str
     text: str
     features: Features
+    reason: str
 
 
 class Mind:
@@ -92,7 +100,7 @@ class Mind:
                   for lang, text in q.asks.all()]
             self._questions[exhibit.id] = qs
             docs.extend(f for _, _, f in qs)
-            passages = [_Passage(exhibit.id, lang, s, features(s)) for lang, s in _sentences(exhibit)]
+            passages = [_Passage(exhibit.id, lang, s, features(s), reason) for lang, s, reason in _sentences(exhibit)]
             self._sentences[exhibit.id] = passages
             docs.extend(p.features for p in passages)
         self.weights = Weights(docs)
@@ -126,8 +134,16 @@ class Mind:
         if resolved is not None:
             top = Link("exhibit", resolved, 1.0, "", True)
             exhibits = [top]
-        strong_entity = (top is not None and top.score >= 0.75) or any(lk.score >= 0.75 for lk in facilities)
         fact_kind = self._fact_kind(rest, lang)
+        social = self._social(rest, lang)
+        pronoun = c.pronouns.find(rest, lang)
+        # A weak, fuzzy match never outweighs the exhibit under discussion or a plain social phrase.
+        if (top is not None and not top.exact and top.score < 0.75
+                and (social or (state.exhibit and (fact_kind or pronoun or c.more.find(rest, lang))))):
+            top = None
+            rest = spelled
+        strong = top is not None and (top.exact or top.score >= 0.75)
+        strong_entity = strong or any(lk.score >= 0.75 for lk in facilities)
         if c.out_of_scope.find(rest, lang) and not strong_entity:
             return self._line(Intent.FALLBACK, "out_of_scope", lang, state, 0.9, "out-of-scope")
         if c.abuse.find(rest, lang) and not strong_entity:
@@ -138,17 +154,17 @@ class Mind:
         rule = self._rule(rest, lang)
         facility = facilities[0] if facilities and facilities[0].score >= 0.6 else None
         exhibit_in_query = top is not None and top.score >= CONFIDENT
-        if exhibit_in_query and facility is not None and top is not None and top.score >= facility.score:
-            if not (where and facility.exact and not top.exact):
-                facility = None
+        if (exhibit_in_query and facility is not None and top is not None and top.score >= facility.score
+                and not (where and facility.exact and not top.exact)):
+            facility = None
 
         # Visiting rules: "can I take photos?", "are dogs allowed?"
-        if rule and (permission or rule in ("photos", "pets")) and not (where and facility) and not exhibit_in_query:
+        if rule and (permission or rule in ("photos", "pets")) and not (where and facility) and not strong:
             return self._rules(rule, lang, state)
         if facility is not None and not (exhibit_in_query and fact_kind):
             return self._facility(facility, lang, state)
-        if not exhibit_in_query:
-            if c.hours.find(rest, lang) and not (fact_kind and state.exhibit and c.pronouns.find(rest, lang)):
+        if not strong:
+            if c.hours.find(rest, lang) and not (fact_kind and state.exhibit and pronoun):
                 return self._venue_text(Intent.HOURS, lang, state, rest)
             if c.tickets.find(rest, lang) and not (fact_kind and state.exhibit):
                 return self._venue_text(Intent.TICKETS, lang, state, rest)
@@ -160,8 +176,12 @@ class Mind:
             return self._gallery(gallery.ref, lang, state, gallery.score)
         if not exhibit_in_query and floor is not None and where:
             return self._floor(floor, lang, state)
+        if social and not exhibit_in_query:
+            return self._social_turn(social, lang, state)
+        if c.help.find(rest, lang) and not exhibit_in_query:
+            return self._line(Intent.HELP, "help", lang, state, 0.9, "help")
 
-        # Which exhibit: named now, offered in a clarifying question, or the one under discussion.
+        # Which exhibit: named now, offered in a clarifying question, found in the content, or under discussion.
         exhibit_id: str | None = None
         confidence = 0.0
         from_context = False
@@ -171,14 +191,17 @@ class Mind:
                     and top.score - second.score < 0.08 and not fact_kind):
                 return self._clarify(top.ref, second.ref, lang, state)
             exhibit_id, confidence = top.ref, top.score
-        elif state.exhibit and self._follows_up(rest, lang, fact_kind, where):
+        elif state.exhibit and (fact_kind or where or pronoun or c.more.find(rest, lang) or c.about.find(rest, lang)):
             exhibit_id, confidence, from_context = state.exhibit, 0.9, True
+        else:
+            found = self._search_content(rest, lang)
+            if found is not None:
+                exhibit_id, confidence = found
+                rest = spelled
+            elif state.exhibit and self._specific(self.pack.exhibit(state.exhibit), rest, lang, None) is not None:
+                exhibit_id, confidence, from_context = state.exhibit, 0.75, True
 
         if exhibit_id is None:
-            if self._social(rest, lang) is not None:
-                return self._social_turn(rest, lang, state)
-            if c.help.find(rest, lang):
-                return self._line(Intent.HELP, "help", lang, state, 0.9, "help")
             if fact_kind or c.more.find(rest, lang):
                 return self._line(Intent.FALLBACK, "which_exhibit", lang, state, 0.3, "which-exhibit")
             weak = top.score if top else 0.0
@@ -189,9 +212,47 @@ class Mind:
         if exhibit is None:  # pragma: no cover - links come from the pack
             return self._line(Intent.FALLBACK, "fallback", lang, state, 0.0, "missing")
         new_state = replace(state, exhibit=exhibit.id, options=())
-        if where and not fact_kind:
+        if where and fact_kind not in _WHERE_FACTS and (
+                floor_words(rest) or self._specific(exhibit, rest, lang, fact_kind, minimum=0.6) is None):
             return self._exhibit_directions(exhibit, lang, new_state, confidence)
         return self._about_exhibit(exhibit, rest, lang, new_state, confidence, fact_kind, from_context)
+
+    def _content(self, rest: str, lang: str) -> Features:
+        """The question's own words: without the exhibit's name, cue phrases, stopwords and particles."""
+        text = rest
+        c = self.cues
+        for cues in (c.where, c.more, c.about, c.pronouns, c.permission, *c.facts.values()):
+            for _ in range(3):
+                cue = cues.find(text, lang)
+                if not cue:
+                    break
+                text = text.replace(cue, " ")
+        text = _PARTICLES.sub(" ", text)
+        return features(text, _CONTENT_STOPWORDS)
+
+    def _search_content(self, rest: str, lang: str) -> tuple[str, float] | None:
+        """An exhibit the question describes by its story rather than its name ("the camel with the band")."""
+        content = self._content(rest, lang)
+        if not content:
+            return None
+        hits = self.index.search(" ".join(sorted(content.words | content.pairs)), limit=40)
+        scores: dict[str, float] = {}
+        for hit in hits:
+            if hit.exhibit:
+                scores[hit.exhibit] = max(scores.get(hit.exhibit, 0.0), hit.score)
+        if not scores:
+            return None
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        best, score = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        exhibit = self.pack.exhibit(best)
+        if exhibit is None:
+            return None
+        passage = self._specific(exhibit, rest, lang, None)
+        covered = passage[1] if passage else 0.0
+        if score >= 1.4 * runner_up and covered >= 0.6:
+            return best, round(min(0.7, 0.4 + covered * 0.3), 3)
+        return None
 
     # -- exhibits --------------------------------------------------------------------------------------------
 
@@ -205,27 +266,53 @@ class Mind:
             text, used = self.compose.pick(exhibit.questions[index].answer, lang)
             return self._exhibit_turn(exhibit, self.compose.note(lang, used) + text, used, state,
                                       link * min(1.0, 0.5 + score), "curated")
+        specific = self._specific(exhibit, rest, lang, fact_kind)
+        typed = next((k for k in lx.FACT_SOURCES.get(fact_kind or "", ()) if exhibit.fact(k) is not None), None)
+        if specific is not None and (typed is None or specific[1] >= 0.6):
+            text, score, used, reason = specific
+            return self._exhibit_turn(exhibit, text, used, state, link * min(1.0, 0.6 + score / 2), reason)
+        if typed is not None:
+            verb = next((v for k, v in _CREATOR_VERBS.items() if k in rest), "made")
+            sentence = self.compose.fact(exhibit, typed, lang, verb=verb, pronoun=from_context)
+            fact = exhibit.fact(typed)
+            used = fact.value.pick(lang, self.pack.languages)[1] if fact else lang
+            return self._exhibit_turn(exhibit, sentence, used, state, link, f"fact:{typed}")
         if fact_kind:
-            for key in lx.FACT_SOURCES[fact_kind]:
-                if exhibit.fact(key) is not None:
-                    verb = next((v for k, v in _CREATOR_VERBS.items() if k in rest), "made")
-                    sentence = self.compose.fact(exhibit, key, lang, verb=verb, pronoun=from_context)
-                    return self._exhibit_turn(exhibit, sentence, self._used(exhibit.fact(key), lang), state, link,
-                                              f"fact:{key}")
-            passage = self._passage(exhibit, rest, lang, need_number=fact_kind in ("count", "weight", "dimensions"))
-            if passage is not None:
-                return self._exhibit_turn(exhibit, passage.text, passage.language, state, link * 0.9, "story-fact")
             name = self.compose.name(exhibit, lang)
             return self._exhibit_turn(exhibit, self.compose.line("unknown_fact", lang, name=name), lang, state,
                                       link * 0.8, f"unknown-fact:{fact_kind}")
         if self.cues.more.find(rest, lang) and (from_context or not self.cues.about.find(rest, lang)):
             return self._more(exhibit, lang, state, link)
-        if not self.cues.about.find(rest, lang):
-            passage = self._passage(exhibit, rest, lang, need_number=False)
-            if passage is not None and passage.text:
-                return self._exhibit_turn(exhibit, passage.text, passage.language, state, link * 0.9, "story-match")
         summary, used = self.compose.pick(exhibit.summary, lang)
         return self._exhibit_turn(exhibit, self.compose.note(lang, used) + summary, used, state, link, "summary")
+
+    def _specific(
+        self, exhibit: Exhibit | None, rest: str, lang: str, fact_kind: str | None, minimum: float = 0.45
+    ) -> tuple[str, float, str, str] | None:
+        """The free fact or story sentence that best answers the question's own words: (text, score, lang, reason)."""
+        if exhibit is None:
+            return None
+        content = self._content(rest, lang)
+        total = self.weights.sum(content.words) + self.weights.sum(content.pairs) + 0.5 * self.weights.sum(
+            content.chars)
+        if total <= 0:
+            return None
+        need_number = fact_kind in _NUMBER_FACTS
+        best: tuple[float, str, str, str] | None = None
+        for passage in self._sentences.get(exhibit.id, ()):
+            if passage.language != lang:
+                continue
+            if need_number and not re.search(r"\d|[一二三四五六七八九十百千万亿两]", passage.text):
+                continue
+            f = passage.features
+            found = (self.weights.sum(content.words & f.words) + self.weights.sum(content.pairs & f.pairs)
+                     + 0.5 * self.weights.sum(content.chars & f.chars))
+            score = found / total
+            if best is None or score > best[0]:
+                best = (score, passage.text, passage.language, passage.reason)
+        if best is None or best[0] < minimum:
+            return None
+        return best[1], round(best[0], 3), best[2], best[3]
 
     def _more(self, exhibit: Exhibit, lang: str, state: DialogueState, link: float) -> Turn:
         position = state.next_paragraph(exhibit.id)
@@ -261,26 +348,6 @@ class Mind:
             if best is None or score > best[1]:
                 best = (index, score)
         return best
-
-    def _passage(self, exhibit: Exhibit, rest: str, lang: str, *, need_number: bool) -> _Passage | None:
-        query = features(rest)
-        if not query:
-            return None
-        best: tuple[float, _Passage] | None = None
-        for passage in self._sentences.get(exhibit.id, ()):
-            if passage.language != lang:
-                continue
-            if need_number and not re.search(r"\d", passage.text):
-                continue
-            found = self.weights.sum(query.words & passage.features.words) + self.weights.sum(
-                query.pairs & passage.features.pairs)
-            total = self.weights.sum(query.words) + self.weights.sum(query.pairs)
-            score = found / total if total else 0.0
-            if best is None or score > best[0]:
-                best = (score, passage)
-        return best[1] if best is not None and best[0] >= 0.5 else None
-
-    # -- venue -----------------------------------------------------------------------------------------------
 
     def _facility(self, link: Link, lang: str, state: DialogueState) -> Turn:
         facility = self.pack.venue.facility(link.ref)
@@ -356,21 +423,12 @@ class Mind:
             return "greeting"
         return None
 
-    def _social_turn(self, rest: str, lang: str, state: DialogueState) -> Turn:
-        kind = self._social(rest, lang) or "greeting"
+    def _social_turn(self, kind: str, lang: str, state: DialogueState) -> Turn:
         gesture = "wave" if kind in ("greeting", "goodbye") else "nod"
         if kind == "goodbye":
             state = DialogueState(language=lang)
         text = self.compose.line(kind, lang)
         return Turn(Answer(Intent.SOCIAL, text, lang, 0.95, gesture=gesture, reason=kind), state)
-
-    def _follows_up(self, rest: str, lang: str, fact_kind: str | None, where: str | None) -> bool:
-        c = self.cues
-        return bool(fact_kind or where or c.more.find(rest, lang) or c.pronouns.find(rest, lang)
-                    or c.about.find(rest, lang) or self._curated_any(rest))
-
-    def _curated_any(self, rest: str) -> bool:
-        return False
 
     def _clarify(self, a: str, b: str, lang: str, state: DialogueState) -> Turn:
         ea, eb = self.pack.exhibit(a), self.pack.exhibit(b)
@@ -397,21 +455,21 @@ class Mind:
     def _line(self, intent: Intent, key: str, lang: str, state: DialogueState, confidence: float, reason: str) -> Turn:
         return Turn(Answer(intent, self.compose.line(key, lang), lang, round(confidence, 3), reason=reason), state)
 
-    def _used(self, fact: object, lang: str) -> str:
-        value = getattr(fact, "value", None)
-        if isinstance(value, Text):
-            return value.pick(lang, self.pack.languages)[1]
-        return lang
 
 
-def _sentences(exhibit: Exhibit) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    for text in (exhibit.summary, *exhibit.story):
+def _sentences(exhibit: Exhibit) -> list[tuple[str, str, str]]:
+    """Every sentence of the summary and story, and every free fact, as answer candidates."""
+    out: list[tuple[str, str, str]] = []
+    for n, text in enumerate((exhibit.summary, *exhibit.story)):
         for lang, paragraph in text.values():
             for sentence in re.split(r"(?<=[.!?。！？])\s*", paragraph):
                 if sentence.strip():
-                    out.append((lang, sentence.strip()))
+                    out.append((lang, sentence.strip(), "summary-sentence" if n == 0 else f"story-sentence:{n}"))
     return out
+
+
+def floor_words(text: str) -> bool:
+    return bool(re.search(r"floor|level|gallery|room|楼|层|厅|展区|층|전시", text))
 
 
 __all__ = ["CONFIDENT", "LOW_CONFIDENCE", "Mind"]
