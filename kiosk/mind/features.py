@@ -128,10 +128,10 @@ class Speller:
                 self._buckets[word[0]].append(word)
 
     def correct(self, word: str) -> str:
-        if word in self._vocabulary or len(word) < 5 or word in ENGLISH_STOPWORDS or not word.isalpha():
+        if word in self._vocabulary or len(word) < 6 or word in ENGLISH_STOPWORDS or not word.isalpha():
             return word
         candidates = [w for w in self._buckets.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
-        close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.8)
+        close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.85)
         return close[0] if close else word
 
 

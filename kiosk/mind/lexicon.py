@@ -22,7 +22,7 @@ FACT_CUES: dict[str, Cues] = {
     "dimensions": {
         "en": (r"how (big|large|tall|high|long|wide|deep)", r"size", r"dimensions?", r"height", r"length", r"width",
                r"measure(ments?)?", r"how many (centimetres|centimeters|metres|meters|feet|cm|m|kilometres|kilometers|km|"
-               r"miles|square metres)", r"how far"),
+               r"miles|square metres)", r"how far(?! back)"),
         "zh": ("多大", "多高", "尺寸", "多长", "高度", "长度", "大小", "多宽", "宽度", "多少米", "多少厘米", "规格", "多少公里",
                "全长", "面积", "占地"),
         "ko": ("크기", "높이", "길이", "얼마나 커", "얼마나 크", "얼마나 높", "얼마나 길", "몇 센티", "몇 미터", "폭", "면적",
@@ -74,7 +74,7 @@ FACT_CUES: dict[str, Cues] = {
     "date": {
         "en": (r"when (was|were|did) (it|they|this|that|he|she|the \w+( \w+)?) (made|built|created|painted|written|cast|"
                r"constructed|finished|completed|make|build|paint|write)",
-               r"what year", r"which year", r"how old", r"how long ago", r"when .*(made|built|created|painted|written|cast|"
+               r"what year", r"which year", r"how old", r"how long ago", r"how far back", r"when .*(made|built|created|painted|written|cast|"
                r"finished|completed|constructed|started|begun|founded)", r"\bwhen\b"),
         "zh": ("什么时候建", "什么时候做", "什么时候画", "什么时候写", "什么时候造", "哪年建", "哪年造", "哪年画", "哪年写",
                "哪一年", "多少年", "多久", "多老", "有多古老", "年头", "年代", "何时建", "什么时候修", "哪年修",
@@ -86,6 +86,12 @@ FACT_CUES: dict[str, Cues] = {
         "en": (r"dynasty", r"period", r"\bera\b", r"century", r"which emperor", r"from when"),
         "zh": ("朝代", "哪个朝代", "时期", "什么时代", "哪个时代", "哪朝"),
         "ko": ("시대", "왕조", "어느 시대", "무슨 시대"),
+    },
+    "origin": {
+        "en": (r"(come|came|comes) from", r"from where", r"originat\w*", r"origins?", r"where .* (made|produced|fired)",
+               r"which (town|city|place|kiln|region)"),
+        "zh": ("从哪.{0,2}来", "产地", "来自", "哪里来", "哪儿来", "起源", "源自", "在哪.{0,2}(烧|做|造|生产)", "窑址"),
+        "ko": ("어디서 (왔|나왔|가져)", "어디에서 (왔|나왔|가져)", "원산지", "산지", "기원", "어디로 빠"),
     },
     "count": {
         "en": (r"how many", r"number of"),
@@ -108,6 +114,7 @@ FACT_SOURCES: dict[str, tuple[str, ...]] = {
     "date": ("date", "period"),
     "period": ("period", "date"),
     "count": ("count",),
+    "origin": ("origin", "made_at", "found_at"),
 }
 
 MORE = {

@@ -25,12 +25,12 @@ CONFIDENT = 0.5
 LOW_CONFIDENCE = 0.65
 """Answers below this are recorded for curators, together with every fallback."""
 
-_FACT_ORDER = ("found_by", "found_in", "found_at", "held_by", "weight", "dimensions", "creator", "material",
-               "count", "date", "period")
+_FACT_ORDER = ("found_by", "found_in", "found_at", "origin", "held_by", "weight", "dimensions", "creator",
+               "material", "date", "count", "period")
 _CREATOR_VERBS = {"paint": "painted", "wrote": "written", "write": "written", "built": "built", "build": "built",
                   "designed": "designed", "design": "designed", "cast": "cast", "carved": "carved",
                   "constructed": "built", "drew": "drawn", "painted": "painted", "created": "created"}
-_WHERE_FACTS = ("found_at", "held_by", "found_by", "found_in")
+_WHERE_FACTS = ("found_at", "held_by", "found_by", "found_in", "origin")
 _NUMBER_FACTS = ("count", "weight", "dimensions", "date", "found_in")
 _PARTICLES = re.compile(r"[的了吗呢啊吧呀嘛哦么是在有个那这些就都也还又被把给从到跟和与]|[은는이가을를에의도요](?=\s|$)")
 _CONTENT_STOPWORDS = MATCH_STOPWORDS | frozenset(
@@ -94,6 +94,7 @@ class Mind:
         self.cues = _compile()
         self._questions: dict[str, list[tuple[int, str, Features]]] = {}
         self._sentences: dict[str, list[_Passage]] = {}
+        self._vocab: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         docs: list[Features] = []
         for exhibit in pack.exhibits:
             qs = [(i, lang, features(text, MATCH_STOPWORDS)) for i, q in enumerate(exhibit.questions)
@@ -101,6 +102,15 @@ class Mind:
             self._questions[exhibit.id] = qs
             docs.extend(f for _, _, f in qs)
             passages = [_Passage(exhibit.id, lang, s, features(s), reason) for lang, s, reason in _sentences(exhibit)]
+            for fact in exhibit.facts:
+                if not fact.typed:
+                    for lang in fact.value.languages:
+                        sentence = self.compose.fact(exhibit, fact.key, lang)
+                        passages.append(_Passage(exhibit.id, lang, sentence, features(sentence), f"fact:{fact.key}"))
+            names = [t for _, t in exhibit.name.values()] + [t for _, t in exhibit.aliases.all()]
+            every = [p.features for p in passages] + [features(t) for t in names]
+            self._vocab[exhibit.id] = (frozenset().union(*(f.words for f in every)),
+                                       frozenset().union(*(f.pairs for f in every)))
             self._sentences[exhibit.id] = passages
             docs.extend(p.features for p in passages)
         self.weights = Weights(docs)
@@ -128,7 +138,7 @@ class Mind:
         rest = remove_alias(spelled, top.alias) if top and top.score >= CONFIDENT else spelled
         c = self.cues
 
-        if c.unsafe.find(rest, lang):
+        if c.unsafe.find(rest, lang) or c.unsafe.find(normalise(text), lang):
             return self._line(Intent.FALLBACK, "unsafe", lang, state, 0.9, "unsafe")
         resolved = self._resolve_option(spelled, state)
         if resolved is not None:
@@ -138,7 +148,7 @@ class Mind:
         social = self._social(rest, lang)
         pronoun = c.pronouns.find(rest, lang)
         # A weak, fuzzy match never outweighs the exhibit under discussion or a plain social phrase.
-        if (top is not None and not top.exact and top.score < 0.75
+        if (top is not None and not top.exact and top.score < (0.75 if social else 0.6)
                 and (social or (state.exhibit and (fact_kind or pronoun or c.more.find(rest, lang))))):
             top = None
             rest = spelled
@@ -166,7 +176,8 @@ class Mind:
         if not strong:
             if c.hours.find(rest, lang) and not (fact_kind and state.exhibit and pronoun):
                 return self._venue_text(Intent.HOURS, lang, state, rest)
-            if c.tickets.find(rest, lang) and not (fact_kind and state.exhibit):
+            if (c.tickets.find(rest, lang) and not (fact_kind and state.exhibit)
+                    and self._search_content(rest, lang, minimum=0.75, min_features=3) is None):
                 return self._venue_text(Intent.TICKETS, lang, state, rest)
             if c.rules_general.find(rest, lang) and rule is None and re.search(r"rule|规定|规则|须知|규칙", rest):
                 return self._rules(None, lang, state)
@@ -230,10 +241,12 @@ class Mind:
         text = _PARTICLES.sub(" ", text)
         return features(text, _CONTENT_STOPWORDS)
 
-    def _search_content(self, rest: str, lang: str) -> tuple[str, float] | None:
+    def _search_content(
+        self, rest: str, lang: str, minimum: float = 0.6, min_features: int = 1
+    ) -> tuple[str, float] | None:
         """An exhibit the question describes by its story rather than its name ("the camel with the band")."""
         content = self._content(rest, lang)
-        if not content:
+        if len(content.words) + len(content.pairs) < min_features:
             return None
         hits = self.index.search(" ".join(sorted(content.words | content.pairs)), limit=40)
         scores: dict[str, float] = {}
@@ -248,11 +261,18 @@ class Mind:
         exhibit = self.pack.exhibit(best)
         if exhibit is None:
             return None
-        passage = self._specific(exhibit, rest, lang, None)
-        covered = passage[1] if passage else 0.0
-        if score >= 1.4 * runner_up and covered >= 0.6:
+        covered = self._covered(exhibit.id, content)
+        if score >= 1.4 * runner_up and covered >= minimum:
             return best, round(min(0.7, 0.4 + covered * 0.3), 3)
         return None
+
+    def _covered(self, exhibit_id: str, content: Features) -> float:
+        """How much of the question's own words the exhibit's texts (in any language) contain."""
+        words, cjk_pairs = self._vocab[exhibit_id]
+        total = self.weights.sum(content.words) + self.weights.sum(content.pairs)
+        if total <= 0:
+            return 0.0
+        return (self.weights.sum(content.words & words) + self.weights.sum(content.pairs & cjk_pairs)) / total
 
     # -- exhibits --------------------------------------------------------------------------------------------
 
@@ -268,7 +288,7 @@ class Mind:
                                       link * min(1.0, 0.5 + score), "curated")
         specific = self._specific(exhibit, rest, lang, fact_kind)
         typed = next((k for k in lx.FACT_SOURCES.get(fact_kind or "", ()) if exhibit.fact(k) is not None), None)
-        if specific is not None and (typed is None or specific[1] >= 0.6):
+        if specific is not None and (typed is None or self._beats_typed(exhibit, typed, rest, lang, specific[1])):
             text, score, used, reason = specific
             return self._exhibit_turn(exhibit, text, used, state, link * min(1.0, 0.6 + score / 2), reason)
         if typed is not None:
@@ -298,6 +318,8 @@ class Mind:
         if total <= 0:
             return None
         need_number = fact_kind in _NUMBER_FACTS
+        if need_number:
+            minimum = min(minimum, 0.3)
         best: tuple[float, str, str, str] | None = None
         for passage in self._sentences.get(exhibit.id, ()):
             if passage.language != lang:
@@ -313,6 +335,19 @@ class Mind:
         if best is None or best[0] < minimum:
             return None
         return best[1], round(best[0], 3), best[2], best[3]
+
+    def _beats_typed(self, exhibit: Exhibit, typed: str, rest: str, lang: str, score: float) -> bool:
+        """A story sentence beats the typed fact only when the question says more than the fact's kind."""
+        content = self._content(rest, lang)
+        if score < 0.6 or len(content.words) + len(content.pairs) < 2:
+            return False
+        fact = exhibit.fact(typed)
+        if fact is None:
+            return True
+        value = features(fact.value.pick(lang, self.pack.languages)[0])
+        total = self.weights.sum(content.words) + self.weights.sum(content.pairs)
+        shared = self.weights.sum(content.words & value.words) + self.weights.sum(content.pairs & value.pairs)
+        return shared / total < 0.5 if total else True
 
     def _more(self, exhibit: Exhibit, lang: str, state: DialogueState, link: float) -> Turn:
         position = state.next_paragraph(exhibit.id)
