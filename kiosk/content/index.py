@@ -85,11 +85,16 @@ class PackIndex:
         row = self._conn.execute("select count(*) from entries").fetchone()
         return int(row[0])
 
-    def search(self, query: str, *, kinds: tuple[str, ...] = (), limit: int = 20) -> list[Hit]:
+    def search(self, query: str, *, kinds: tuple[str, ...] = (), limit: int = 20, prefix: bool = False) -> list[Hit]:
+        """Entries matching any term of ``query``, best first. ``prefix``: English words also match longer words
+        that start with them ("skull" finds "skullcap")."""
         terms = self.segmenter.query_terms(query)
         if not terms:
             return []
-        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        match = " OR ".join(
+            '"' + t.replace('"', '""') + '"' + ("*" if prefix and len(t) >= 4 and t.isascii() and t.isalpha() else "")
+            for t in terms
+        )
         sql = (
             "select e.kind, e.exhibit, e.ref, e.lang, e.text, bm25(entries_fts) as rank "
             "from entries_fts join entries e on e.rowid = entries_fts.rowid where entries_fts match ?"

@@ -87,6 +87,12 @@ FACT_CUES: dict[str, Cues] = {
         "zh": ("朝代", "哪个朝代", "时期", "什么时代", "哪个时代", "哪朝"),
         "ko": ("시대", "왕조", "어느 시대", "무슨 시대"),
     },
+    "age": {
+        "en": (r"how old (was|is|were) (he|she|the (painter|artist|calligrapher|emperor))", r"(his|her) age",
+               r"what age", r"how young"),
+        "zh": ("(他|她).{0,6}(多大|几岁|多少岁|年纪)", "几岁", "多少岁", "年纪多大"),
+        "ko": ("몇 살", "나이"),
+    },
     "origin": {
         "en": (r"(come|came|comes) from", r"from where", r"originat\w*", r"origins?", r"where .* (made|produced|fired)",
                r"which (town|city|place|kiln|region)"),
@@ -115,6 +121,7 @@ FACT_SOURCES: dict[str, tuple[str, ...]] = {
     "period": ("period", "date"),
     "count": ("count",),
     "origin": ("origin", "made_at", "found_at"),
+    "age": ("age",),
 }
 
 MORE = {

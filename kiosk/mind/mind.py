@@ -25,18 +25,20 @@ CONFIDENT = 0.5
 LOW_CONFIDENCE = 0.65
 """Answers below this are recorded for curators, together with every fallback."""
 
-_FACT_ORDER = ("found_by", "found_in", "found_at", "origin", "held_by", "weight", "dimensions", "creator",
+_FACT_ORDER = ("found_by", "found_in", "found_at", "origin", "held_by", "age", "weight", "dimensions", "creator",
                "material", "date", "count", "period")
 _CREATOR_VERBS = {"paint": "painted", "wrote": "written", "write": "written", "built": "built", "build": "built",
                   "designed": "designed", "design": "designed", "cast": "cast", "carved": "carved",
                   "constructed": "built", "drew": "drawn", "painted": "painted", "created": "created"}
 _WHERE_FACTS = ("found_at", "held_by", "found_by", "found_in", "origin")
-_NUMBER_FACTS = ("count", "weight", "dimensions", "date", "found_in")
+_NUMBER_FACTS = ("count", "weight", "dimensions", "date", "found_in", "age")
+_KIND_WORDS = {"age": "aged age years old 岁 年仅 살 세"}
 _PARTICLES = re.compile(r"[的了吗呢啊吧呀嘛哦么是在有个那这些就都也还又被把给从到跟和与]|[은는이가을를에의도요](?=\s|$)")
 _CONTENT_STOPWORDS = MATCH_STOPWORDS | frozenset(
     {"how", "what", "which", "who", "when", "where", "why", "many", "much", "did", "does", "thing", "one", "so",
      "really", "actually", "exactly", "like", "just", "they", "them", "he", "she", "his", "her", "their", "s", "get",
-     "got", "go", "see", "look", "know", "want", "think", "is", "tell", "more", "special", "that", "story"})
+     "got", "go", "see", "look", "know", "want", "think", "is", "tell", "more", "special", "that", "story",
+     "museum", "please", "here", "thank", "stuff", "display", "exhibit", "exhibition"})
 _ORDINALS = {
     0: ("first", "former", "第一", "前一", "前面", "첫", "처음", "앞의", "1"),
     1: ("second", "latter", "last", "第二", "后一", "后面", "두 번째", "둘째", "뒤의", "2"),
@@ -226,10 +228,13 @@ class Mind:
         if where and fact_kind not in _WHERE_FACTS and (
                 floor_words(rest) or self._specific(exhibit, rest, lang, fact_kind, minimum=0.6) is None):
             return self._exhibit_directions(exhibit, lang, new_state, confidence)
-        return self._about_exhibit(exhibit, rest, lang, new_state, confidence, fact_kind, from_context)
+        return self._about_exhibit(exhibit, rest, lang, new_state, confidence, fact_kind, from_context, spelled)
 
     def _content(self, rest: str, lang: str) -> Features:
         """The question's own words: without the exhibit's name, cue phrases, stopwords and particles."""
+        return features(self._content_text(rest, lang), _CONTENT_STOPWORDS)
+
+    def _content_text(self, rest: str, lang: str) -> str:
         text = rest
         c = self.cues
         for cues in (c.where, c.more, c.about, c.pronouns, c.permission, *c.facts.values()):
@@ -238,8 +243,7 @@ class Mind:
                 if not cue:
                     break
                 text = text.replace(cue, " ")
-        text = _PARTICLES.sub(" ", text)
-        return features(text, _CONTENT_STOPWORDS)
+        return _PARTICLES.sub(" ", text)
 
     def _search_content(
         self, rest: str, lang: str, minimum: float = 0.6, min_features: int = 1
@@ -248,7 +252,7 @@ class Mind:
         content = self._content(rest, lang)
         if len(content.words) + len(content.pairs) < min_features:
             return None
-        hits = self.index.search(" ".join(sorted(content.words | content.pairs)), limit=40)
+        hits = self.index.search(" ".join(sorted(content.words | content.pairs)), limit=40, prefix=True)
         scores: dict[str, float] = {}
         for hit in hits:
             if hit.exhibit:
@@ -262,7 +266,7 @@ class Mind:
         if exhibit is None:
             return None
         covered = self._covered(exhibit.id, content)
-        if score >= 1.4 * runner_up and covered >= minimum:
+        if (score >= 1.4 * runner_up and covered >= minimum) or (score >= 2.0 * runner_up and covered >= 0.45):
             return best, round(min(0.7, 0.4 + covered * 0.3), 3)
         return None
 
@@ -272,23 +276,25 @@ class Mind:
         total = self.weights.sum(content.words) + self.weights.sum(content.pairs)
         if total <= 0:
             return 0.0
-        return (self.weights.sum(content.words & words) + self.weights.sum(content.pairs & cjk_pairs)) / total
+        found = {w for w in content.words if w in words or (len(w) >= 4 and any(v.startswith(w) for v in words))}
+        return (self.weights.sum(found) + self.weights.sum(content.pairs & cjk_pairs)) / total
 
     # -- exhibits --------------------------------------------------------------------------------------------
 
     def _about_exhibit(
         self, exhibit: Exhibit, rest: str, lang: str, state: DialogueState, link: float, fact_kind: str | None,
-        from_context: bool,
+        from_context: bool, full: str = "",
     ) -> Turn:
+        detail = self._without_names(rest if from_context else full, exhibit)
         curated = self._curated(exhibit, rest)
         if curated is not None and (curated[1] >= 0.6 or (curated[1] >= 0.45 and not fact_kind)):
             index, score = curated
             text, used = self.compose.pick(exhibit.questions[index].answer, lang)
             return self._exhibit_turn(exhibit, self.compose.note(lang, used) + text, used, state,
                                       link * min(1.0, 0.5 + score), "curated")
-        specific = self._specific(exhibit, rest, lang, fact_kind)
+        specific = self._specific(exhibit, detail, lang, fact_kind)
         typed = next((k for k in lx.FACT_SOURCES.get(fact_kind or "", ()) if exhibit.fact(k) is not None), None)
-        if specific is not None and (typed is None or self._beats_typed(exhibit, typed, rest, lang, specific[1])):
+        if specific is not None and (typed is None or self._beats_typed(exhibit, typed, detail, lang, specific[1])):
             text, score, used, reason = specific
             return self._exhibit_turn(exhibit, text, used, state, link * min(1.0, 0.6 + score / 2), reason)
         if typed is not None:
@@ -317,6 +323,10 @@ class Mind:
             content.chars)
         if total <= 0:
             return None
+        if fact_kind in _KIND_WORDS:
+            content = features(self._content_text(rest, lang) + " " + _KIND_WORDS[fact_kind], _CONTENT_STOPWORDS)
+            total = self.weights.sum(content.words) + self.weights.sum(content.pairs) + 0.5 * self.weights.sum(
+                content.chars)
         need_number = fact_kind in _NUMBER_FACTS
         if need_number:
             minimum = min(minimum, 0.3)
@@ -335,6 +345,12 @@ class Mind:
         if best is None or best[0] < minimum:
             return None
         return best[1], round(best[0], 3), best[2], best[3]
+
+    def _without_names(self, text: str, exhibit: Exhibit) -> str:
+        """The question without the exhibit's own names (aliases stay: "七七事变" says what is asked)."""
+        for _, name in exhibit.name.values():
+            text = remove_alias(text, normalise(name))
+        return text
 
     def _beats_typed(self, exhibit: Exhibit, typed: str, rest: str, lang: str, score: float) -> bool:
         """A story sentence beats the typed fact only when the question says more than the fact's kind."""
