@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up Docent from a fresh clone on Debian/Ubuntu, then run it.
-#   bash packaging/dev.sh demo   # system packages + .venv, then the guide on the bundled demo venue
+#   bash packaging/dev.sh demo   # system packages + .venv, then talk to the guide on the bundled demo venue
 #   bash packaging/dev.sh test   # system packages + .venv with test tools, then ruff, mypy and the whole test suite
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
@@ -49,7 +49,7 @@ extras=""
 case "$mode" in
   demo)
     .venv/bin/kiosk pack validate
-    exec .venv/bin/kiosk pack index
+    exec .venv/bin/kiosk ask "$@"     # talk to the guide (typed); the full-screen kiosk comes with `kiosk run`
     ;;
   test)
     .venv/bin/ruff check .

@@ -18,8 +18,9 @@ from kiosk.ops.unanswered import UnansweredLog
 def build_mind(path: str | None, language: str | None) -> Mind:
     pack = load_or_exit(pack_path(path))
     if language and language not in pack.languages:
-        click.echo(f"error: the pack's languages are {', '.join(pack.languages)}; '{language}' is not one of them",
-                   err=True)
+        click.echo(
+            f"error: the pack's languages are {', '.join(pack.languages)}; '{language}' is not one of them", err=True
+        )
         sys.exit(EXIT_UNUSABLE)
     try:
         index = PackIndex.open(pack)
@@ -47,9 +48,13 @@ def answer_json(question: str, answer: Answer) -> str:
 @click.command()
 @click.argument("question", required=False)
 @click.option("--pack", "pack_dir", type=click.Path(), help=PACK_HELP)
-@click.option("--json", "as_json", is_flag=True,
-              help='Print one JSON object per question: {"question", "language", "intent", "exhibit", "facility", '
-                   '"answer", "confidence"}.')
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='Print one JSON object per question: {"question", "language", "intent", "exhibit", "facility", '
+    '"answer", "confidence"}.',
+)
 @click.option("--lang", "language", help="The kiosk's language, used when the question's own language is unclear.")
 def ask(question: str | None, pack_dir: str | None, as_json: bool, language: str | None) -> None:
     """Ask the guide a question and print its answer.
@@ -75,8 +80,10 @@ def ask(question: str | None, pack_dir: str | None, as_json: bool, language: str
     interactive = sys.stdin.isatty() and not as_json
     if interactive:
         venue = mind.pack.venue.name.pick(mind.default_language)[0]
-        click.echo(f"Docent, guide of {venue}. Ask a question in Chinese, English or Korean; an empty line starts "
-                   "a new visitor; Ctrl-D ends.")
+        click.echo(
+            f"Docent, guide of {venue}. Ask a question in Chinese, English or Korean; an empty line starts "
+            "a new visitor; Ctrl-D ends."
+        )
     while True:
         if interactive:
             click.echo("> ", nl=False)

@@ -32,17 +32,17 @@ DEFAULT_LINES: dict[str, dict[str, str]] = {
     },
     "help": {
         "en": "I can tell you about the exhibits here, such as the {example}, show you the way to any gallery or "
-              "facility, and answer questions about opening hours, tickets and the rules. Just ask!",
+        "facility, and answer questions about opening hours, tickets and the rules. Just ask!",
         "zh": "我可以为您介绍这里的展品，比如{example}，告诉您去各个展厅和设施的路，也可以回答开放时间、门票和参观须知的问题。请随时问我！",
         "ko": "여기 있는 전시품(예: {example})을 소개하고, 전시실과 편의 시설 가는 길, 관람 시간, 입장권, 관람 규칙을 "
-              "안내해 드릴 수 있어요. 편하게 물어보세요!",
+        "안내해 드릴 수 있어요. 편하게 물어보세요!",
     },
     "out_of_scope": {
         "en": "Sorry, I can only help with {venue}: its exhibits, directions, opening hours, tickets and facilities. "
-              "You could ask me about the {example}, for example.",
+        "You could ask me about the {example}, for example.",
         "zh": "抱歉，我只能回答关于{venue}的问题：展品、路线、开放时间、门票和设施。比如，您可以问我{example}。",
         "ko": "죄송하지만 저는 {venue}에 관한 것만 도와드릴 수 있어요. 전시품, 길 안내, 관람 시간, 입장권, 편의 시설에 "
-              "대해 물어보세요. 예를 들어 {example}에 대해 물어보셔도 좋아요.",
+        "대해 물어보세요. 예를 들어 {example}에 대해 물어보셔도 좋아요.",
     },
     "fallback": {
         "en": "Sorry, I'm not sure what you mean. You can ask me about an exhibit, a gallery, opening hours or tickets.",
@@ -81,7 +81,7 @@ DEFAULT_LINES: dict[str, dict[str, str]] = {
     },
     "unknown_fact": {
         "en": "I'm sorry, I don't have that information about the {name}. I can tell you what it is, where it is, "
-              "or its story.",
+        "or its story.",
         "zh": "抱歉，我没有关于{name}这方面的资料。我可以为您介绍它是什么、在哪里，或者讲讲它的故事。",
         "ko": "죄송해요, {name}에 대한 그 정보는 없어요. 무엇인지, 어디에 있는지, 또는 그 이야기를 들려드릴 수 있어요.",
     },
@@ -104,12 +104,32 @@ FACT_TEMPLATES: dict[str, dict[str, str]] = {
     "dimensions": {"en": "{Name} is {v}.", "zh": "{name}的尺寸：{v}。", "ko": "{name}의 크기는 {v}입니다."},
     "period": {"en": "{Name} dates from {v}.", "zh": "{name}属于{v}。", "ko": "{name}의 시대는 {v}입니다."},
     "date": {"en": "{Name} dates from {v}.", "zh": "{name}的年代是{v}。", "ko": "{name}의 연대는 {v}입니다."},
-    "creator": {"en": "{Name} was {verb} by {v}.", "zh": "{name}出自{v}之手。", "ko": "{name}{eul} 만든 사람은 {v}입니다."},
+    "creator": {
+        "en": "{Name} was {verb} by {v}.",
+        "zh": "{name}出自{v}之手。",
+        "ko": "{name}{eul} 만든 사람은 {v}입니다.",
+    },
     "material": {"en": "{Name} is made of {v}.", "zh": "{name}是用{v}制成的。", "ko": "{name}의 재료는 {v}입니다."},
-    "found_at": {"en": "{Name} was found at {v}.", "zh": "{name}发现于{v}。", "ko": "{name}{eun} {v}에서 발견되었습니다."},
-    "found_in": {"en": "{Name} was found {on} {v}.", "zh": "{name}是在{v}发现的。", "ko": "{name}{eun} {v}에 발견되었습니다."},
-    "found_by": {"en": "{Name} was found by {v}.", "zh": "{name}是由{v}发现的。", "ko": "{name}{eul} 발견한 사람은 {v}입니다."},
-    "held_by": {"en": "The original is kept in {v}.", "zh": "{name}的原件收藏在{v}。", "ko": "원본은 {v}에 소장되어 있습니다."},
+    "found_at": {
+        "en": "{Name} was found at {v}.",
+        "zh": "{name}发现于{v}。",
+        "ko": "{name}{eun} {v}에서 발견되었습니다.",
+    },
+    "found_in": {
+        "en": "{Name} was found {on} {v}.",
+        "zh": "{name}是在{v}发现的。",
+        "ko": "{name}{eun} {v}에 발견되었습니다.",
+    },
+    "found_by": {
+        "en": "{Name} was found by {v}.",
+        "zh": "{name}是由{v}发现的。",
+        "ko": "{name}{eul} 발견한 사람은 {v}입니다.",
+    },
+    "held_by": {
+        "en": "The original is kept in {v}.",
+        "zh": "{name}的原件收藏在{v}。",
+        "ko": "원본은 {v}에 소장되어 있습니다.",
+    },
     "free": {"en": "{Name}: {v}.", "zh": "{name}：{v}。", "ko": "{name}: {v}."},
 }
 
@@ -180,8 +200,13 @@ class Composer:
         if used == "en" and template_key == "found_in" and not re.match(r"^(\d|about|around|the|early|late)", value):
             on = "in"
         sentence = template.format(
-            Name=subject, name=name, v=value.rstrip("."), verb=verb, on=on,
-            eun="은" if has_batchim(name) else "는", eul="을" if has_batchim(name) else "를",
+            Name=subject,
+            name=name,
+            v=value.rstrip("."),
+            verb=verb,
+            on=on,
+            eun="은" if has_batchim(name) else "는",
+            eul="을" if has_batchim(name) else "를",
         )
         return self.note(language, used) + sentence
 

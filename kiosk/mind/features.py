@@ -142,5 +142,14 @@ def latin_words(text: str) -> list[str]:
     return _LATIN_WORD.findall(text)
 
 
-__all__ = ["MATCH_STOPWORDS", "Features", "Speller", "Weights", "coverage", "features", "latin_words", "overlap",
-           "stem"]
+__all__ = [
+    "MATCH_STOPWORDS",
+    "Features",
+    "Speller",
+    "Weights",
+    "coverage",
+    "features",
+    "latin_words",
+    "overlap",
+    "stem",
+]

@@ -41,8 +41,19 @@ class Link:
 
 def _gallery_names(number: int) -> list[str]:
     zh = _CHINESE_NUMERALS[number] if 0 < number <= 10 else str(number)
-    return [f"gallery {number}", f"room {number}", f"hall {number}", f"第{zh}展厅", f"{number}号展厅", f"{zh}号展厅",
-            f"第{number}展厅", f"展厅{number}", f"제{number}전시실", f"{number}전시실", f"{number} 전시실"]
+    return [
+        f"gallery {number}",
+        f"room {number}",
+        f"hall {number}",
+        f"第{zh}展厅",
+        f"{number}号展厅",
+        f"{zh}号展厅",
+        f"第{number}展厅",
+        f"展厅{number}",
+        f"제{number}전시실",
+        f"{number}전시실",
+        f"{number} 전시실",
+    ]
 
 
 class Linker:
@@ -65,7 +76,9 @@ class Linker:
             for feature in alias.features.words | alias.features.pairs | alias.features.chars:
                 self._postings[feature].append(i)
         self.speller = Speller(w for a in self.aliases for w in latin_words(a.text))
-        self._floor = re.compile(r"(?:floor|level|storey) ?(\d+)|(\d+)(?:st|nd|rd|th)? floor|([0-9一二三四五])(?:楼|层)|(\d+) ?층")
+        self._floor = re.compile(
+            r"(?:floor|level|storey) ?(\d+)|(\d+)(?:st|nd|rd|th)? floor|([0-9一二三四五])(?:楼|层)|(\d+) ?층"
+        )
 
     def spell(self, text: str) -> str:
         """The normalised text with misspelt English words corrected to the pack's vocabulary."""

@@ -25,20 +25,95 @@ CONFIDENT = 0.5
 LOW_CONFIDENCE = 0.65
 """Answers below this are recorded for curators, together with every fallback."""
 
-_FACT_ORDER = ("found_by", "found_in", "found_at", "origin", "held_by", "age", "weight", "dimensions", "creator",
-               "material", "date", "count", "period")
-_CREATOR_VERBS = {"paint": "painted", "wrote": "written", "write": "written", "built": "built", "build": "built",
-                  "designed": "designed", "design": "designed", "cast": "cast", "carved": "carved",
-                  "constructed": "built", "drew": "drawn", "painted": "painted", "created": "created"}
+_FACT_ORDER = (
+    "found_by",
+    "found_in",
+    "found_at",
+    "origin",
+    "held_by",
+    "age",
+    "weight",
+    "dimensions",
+    "creator",
+    "material",
+    "date",
+    "count",
+    "period",
+)
+_CREATOR_VERBS = {
+    "paint": "painted",
+    "wrote": "written",
+    "write": "written",
+    "built": "built",
+    "build": "built",
+    "designed": "designed",
+    "design": "designed",
+    "cast": "cast",
+    "carved": "carved",
+    "constructed": "built",
+    "drew": "drawn",
+    "painted": "painted",
+    "created": "created",
+}
 _WHERE_FACTS = ("found_at", "held_by", "found_by", "found_in", "origin")
 _NUMBER_FACTS = ("count", "weight", "dimensions", "date", "found_in", "age")
 _KIND_WORDS = {"age": "aged age years old 岁 年仅 살 세"}
-_PARTICLES = re.compile(r"[的了吗呢啊吧呀嘛哦么是在有个那这些就都也还又被把给从到跟和与]|[은는이가을를에의도요](?=\s|$)")
+_PARTICLES = re.compile(
+    r"[的了吗呢啊吧呀嘛哦么是在有个那这些就都也还又被把给从到跟和与]|[은는이가을를에의도요](?=\s|$)"
+)
 _CONTENT_STOPWORDS = MATCH_STOPWORDS | frozenset(
-    {"how", "what", "which", "who", "when", "where", "why", "many", "much", "did", "does", "thing", "one", "so",
-     "really", "actually", "exactly", "like", "just", "they", "them", "he", "she", "his", "her", "their", "s", "get",
-     "got", "go", "see", "look", "know", "want", "think", "is", "tell", "more", "special", "that", "story",
-     "museum", "please", "here", "thank", "stuff", "display", "exhibit", "exhibition"})
+    {
+        "how",
+        "what",
+        "which",
+        "who",
+        "when",
+        "where",
+        "why",
+        "many",
+        "much",
+        "did",
+        "does",
+        "thing",
+        "one",
+        "so",
+        "really",
+        "actually",
+        "exactly",
+        "like",
+        "just",
+        "they",
+        "them",
+        "he",
+        "she",
+        "his",
+        "her",
+        "their",
+        "s",
+        "get",
+        "got",
+        "go",
+        "see",
+        "look",
+        "know",
+        "want",
+        "think",
+        "is",
+        "tell",
+        "more",
+        "special",
+        "that",
+        "story",
+        "museum",
+        "please",
+        "here",
+        "thank",
+        "stuff",
+        "display",
+        "exhibit",
+        "exhibition",
+    }
+)
 _ORDINALS = {
     0: ("first", "former", "第一", "前一", "前面", "첫", "처음", "앞의", "1"),
     1: ("second", "latter", "last", "第二", "后一", "后面", "두 번째", "둘째", "뒤의", "2"),
@@ -69,9 +144,23 @@ class _Cues:
 def _compile() -> _Cues:
     c = lx.compile_cues
     return _Cues(
-        c(lx.WHERE), c(lx.HOURS), c(lx.TICKETS), c(lx.RULES_GENERAL), c(lx.PERMISSION), c(lx.GREETING),
-        c(lx.THANKS), c(lx.GOODBYE), c(lx.HELP), c(lx.UNSAFE), c(lx.ABUSE), c(lx.OUT_OF_SCOPE), c(lx.MORE),
-        c(lx.ABOUT), c(lx.PRONOUNS), {k: c(v) for k, v in lx.FACT_CUES.items()}, {k: c(v) for k, v in lx.RULES.items()},
+        c(lx.WHERE),
+        c(lx.HOURS),
+        c(lx.TICKETS),
+        c(lx.RULES_GENERAL),
+        c(lx.PERMISSION),
+        c(lx.GREETING),
+        c(lx.THANKS),
+        c(lx.GOODBYE),
+        c(lx.HELP),
+        c(lx.UNSAFE),
+        c(lx.ABUSE),
+        c(lx.OUT_OF_SCOPE),
+        c(lx.MORE),
+        c(lx.ABOUT),
+        c(lx.PRONOUNS),
+        {k: c(v) for k, v in lx.FACT_CUES.items()},
+        {k: c(v) for k, v in lx.RULES.items()},
     )
 
 
@@ -99,8 +188,11 @@ class Mind:
         self._vocab: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         docs: list[Features] = []
         for exhibit in pack.exhibits:
-            qs = [(i, lang, features(text, MATCH_STOPWORDS)) for i, q in enumerate(exhibit.questions)
-                  for lang, text in q.asks.all()]
+            qs = [
+                (i, lang, features(text, MATCH_STOPWORDS))
+                for i, q in enumerate(exhibit.questions)
+                for lang, text in q.asks.all()
+            ]
             self._questions[exhibit.id] = qs
             docs.extend(f for _, _, f in qs)
             passages = [_Passage(exhibit.id, lang, s, features(s), reason) for lang, s, reason in _sentences(exhibit)]
@@ -111,8 +203,10 @@ class Mind:
                         passages.append(_Passage(exhibit.id, lang, sentence, features(sentence), f"fact:{fact.key}"))
             names = [t for _, t in exhibit.name.values()] + [t for _, t in exhibit.aliases.all()]
             every = [p.features for p in passages] + [features(t) for t in names]
-            self._vocab[exhibit.id] = (frozenset().union(*(f.words for f in every)),
-                                       frozenset().union(*(f.pairs for f in every)))
+            self._vocab[exhibit.id] = (
+                frozenset().union(*(f.words for f in every)),
+                frozenset().union(*(f.pairs for f in every)),
+            )
             self._sentences[exhibit.id] = passages
             docs.extend(p.features for p in passages)
         self.weights = Weights(docs)
@@ -124,8 +218,10 @@ class Mind:
         language = detect_language(text, self.pack.languages, state.language or self.default_language)
         turn = self._answer(text, state, language)
         answer = turn.answer
-        return Turn(answer, replace(turn.state, language=answer.language if answer.answered else language,
-                                    turns=state.turns + 1))
+        return Turn(
+            answer,
+            replace(turn.state, language=answer.language if answer.answered else language, turns=state.turns + 1),
+        )
 
     def _answer(self, text: str, state: DialogueState, lang: str) -> Turn:
         spelled = self.linker.spell(text)
@@ -150,8 +246,12 @@ class Mind:
         social = self._social(rest, lang)
         pronoun = c.pronouns.find(rest, lang)
         # A weak, fuzzy match never outweighs the exhibit under discussion or a plain social phrase.
-        if (top is not None and not top.exact and top.score < (0.75 if social else 0.6)
-                and (social or (state.exhibit and (fact_kind or pronoun or c.more.find(rest, lang))))):
+        if (
+            top is not None
+            and not top.exact
+            and top.score < (0.75 if social else 0.6)
+            and (social or (state.exhibit and (fact_kind or pronoun or c.more.find(rest, lang))))
+        ):
             top = None
             rest = spelled
         strong = top is not None and (top.exact or top.score >= 0.75)
@@ -166,8 +266,13 @@ class Mind:
         rule = self._rule(rest, lang)
         facility = facilities[0] if facilities and facilities[0].score >= 0.6 else None
         exhibit_in_query = top is not None and top.score >= CONFIDENT
-        if (exhibit_in_query and facility is not None and top is not None and top.score >= facility.score
-                and not (where and facility.exact and not top.exact)):
+        if (
+            exhibit_in_query
+            and facility is not None
+            and top is not None
+            and top.score >= facility.score
+            and not (where and facility.exact and not top.exact)
+        ):
             facility = None
 
         # Visiting rules: "can I take photos?", "are dogs allowed?"
@@ -178,8 +283,11 @@ class Mind:
         if not strong:
             if c.hours.find(rest, lang) and not (fact_kind and state.exhibit and pronoun):
                 return self._venue_text(Intent.HOURS, lang, state, rest)
-            if (c.tickets.find(rest, lang) and not (fact_kind and state.exhibit)
-                    and self._search_content(rest, lang, minimum=0.75, min_features=3) is None):
+            if (
+                c.tickets.find(rest, lang)
+                and not (fact_kind and state.exhibit)
+                and self._search_content(rest, lang, minimum=0.75, min_features=3) is None
+            ):
                 return self._venue_text(Intent.TICKETS, lang, state, rest)
             if c.rules_general.find(rest, lang) and rule is None and re.search(r"rule|规定|规则|须知|규칙", rest):
                 return self._rules(None, lang, state)
@@ -200,14 +308,20 @@ class Mind:
         from_context = False
         if exhibit_in_query and top is not None:
             second = exhibits[1] if len(exhibits) > 1 else None
-            if (not top.exact and second is not None and second.score >= CONFIDENT
-                    and top.score - second.score < 0.08 and not fact_kind):
+            if (
+                not top.exact
+                and second is not None
+                and second.score >= CONFIDENT
+                and top.score - second.score < 0.08
+                and not fact_kind
+            ):
                 return self._clarify(top.ref, second.ref, lang, state)
             exhibit_id, confidence = top.ref, top.score
         elif state.exhibit and (fact_kind or where or pronoun or c.more.find(rest, lang) or c.about.find(rest, lang)):
             exhibit_id, confidence, from_context = state.exhibit, 0.9, True
         else:
-            found = self._search_content(rest, lang)
+            # Found by its story, not its name: good for "what's the camel with the band", too loose for "where is".
+            found = None if where else self._search_content(rest, lang)
             if found is not None:
                 exhibit_id, confidence = found
                 rest = spelled
@@ -218,15 +332,19 @@ class Mind:
             if fact_kind or c.more.find(rest, lang):
                 return self._line(Intent.FALLBACK, "which_exhibit", lang, state, 0.3, "which-exhibit")
             weak = top.score if top else 0.0
-            return self._line(Intent.FALLBACK, "out_of_scope" if weak < 0.34 else "fallback", lang, state, weak,
-                              "not-understood")
+            return self._line(
+                Intent.FALLBACK, "out_of_scope" if weak < 0.34 else "fallback", lang, state, weak, "not-understood"
+            )
 
         exhibit = self.pack.exhibit(exhibit_id)
         if exhibit is None:  # pragma: no cover - links come from the pack
             return self._line(Intent.FALLBACK, "fallback", lang, state, 0.0, "missing")
         new_state = replace(state, exhibit=exhibit.id, options=())
-        if where and fact_kind not in _WHERE_FACTS and (
-                floor_words(rest) or self._specific(exhibit, rest, lang, fact_kind, minimum=0.6) is None):
+        if (
+            where
+            and fact_kind not in _WHERE_FACTS
+            and (floor_words(rest) or self._specific(exhibit, rest, lang, fact_kind, minimum=0.6) is None)
+        ):
             return self._exhibit_directions(exhibit, lang, new_state, confidence)
         return self._about_exhibit(exhibit, rest, lang, new_state, confidence, fact_kind, from_context, spelled)
 
@@ -282,16 +400,24 @@ class Mind:
     # -- exhibits --------------------------------------------------------------------------------------------
 
     def _about_exhibit(
-        self, exhibit: Exhibit, rest: str, lang: str, state: DialogueState, link: float, fact_kind: str | None,
-        from_context: bool, full: str = "",
+        self,
+        exhibit: Exhibit,
+        rest: str,
+        lang: str,
+        state: DialogueState,
+        link: float,
+        fact_kind: str | None,
+        from_context: bool,
+        full: str = "",
     ) -> Turn:
         detail = self._without_names(rest if from_context else full, exhibit)
         curated = self._curated(exhibit, rest)
         if curated is not None and (curated[1] >= 0.6 or (curated[1] >= 0.45 and not fact_kind)):
             index, score = curated
             text, used = self.compose.pick(exhibit.questions[index].answer, lang)
-            return self._exhibit_turn(exhibit, self.compose.note(lang, used) + text, used, state,
-                                      link * min(1.0, 0.5 + score), "curated")
+            return self._exhibit_turn(
+                exhibit, self.compose.note(lang, used) + text, used, state, link * min(1.0, 0.5 + score), "curated"
+            )
         specific = self._specific(exhibit, detail, lang, fact_kind)
         typed = next((k for k in lx.FACT_SOURCES.get(fact_kind or "", ()) if exhibit.fact(k) is not None), None)
         if specific is not None and (typed is None or self._beats_typed(exhibit, typed, detail, lang, specific[1])):
@@ -305,8 +431,14 @@ class Mind:
             return self._exhibit_turn(exhibit, sentence, used, state, link, f"fact:{typed}")
         if fact_kind:
             name = self.compose.name(exhibit, lang)
-            return self._exhibit_turn(exhibit, self.compose.line("unknown_fact", lang, name=name), lang, state,
-                                      link * 0.8, f"unknown-fact:{fact_kind}")
+            return self._exhibit_turn(
+                exhibit,
+                self.compose.line("unknown_fact", lang, name=name),
+                lang,
+                state,
+                link * 0.8,
+                f"unknown-fact:{fact_kind}",
+            )
         if self.cues.more.find(rest, lang) and (from_context or not self.cues.about.find(rest, lang)):
             return self._more(exhibit, lang, state, link)
         summary, used = self.compose.pick(exhibit.summary, lang)
@@ -319,14 +451,18 @@ class Mind:
         if exhibit is None:
             return None
         content = self._content(rest, lang)
-        total = self.weights.sum(content.words) + self.weights.sum(content.pairs) + 0.5 * self.weights.sum(
-            content.chars)
+        total = (
+            self.weights.sum(content.words) + self.weights.sum(content.pairs) + 0.5 * self.weights.sum(content.chars)
+        )
         if total <= 0:
             return None
         if fact_kind in _KIND_WORDS:
             content = features(self._content_text(rest, lang) + " " + _KIND_WORDS[fact_kind], _CONTENT_STOPWORDS)
-            total = self.weights.sum(content.words) + self.weights.sum(content.pairs) + 0.5 * self.weights.sum(
-                content.chars)
+            total = (
+                self.weights.sum(content.words)
+                + self.weights.sum(content.pairs)
+                + 0.5 * self.weights.sum(content.chars)
+            )
         need_number = fact_kind in _NUMBER_FACTS
         if need_number:
             minimum = min(minimum, 0.3)
@@ -337,8 +473,11 @@ class Mind:
             if need_number and not re.search(r"\d|[一二三四五六七八九十百千万亿两]", passage.text):
                 continue
             f = passage.features
-            found = (self.weights.sum(content.words & f.words) + self.weights.sum(content.pairs & f.pairs)
-                     + 0.5 * self.weights.sum(content.chars & f.chars))
+            found = (
+                self.weights.sum(content.words & f.words)
+                + self.weights.sum(content.pairs & f.pairs)
+                + 0.5 * self.weights.sum(content.chars & f.chars)
+            )
             score = found / total
             if best is None or score > best[0]:
                 best = (score, passage.text, passage.language, passage.reason)
@@ -371,13 +510,28 @@ class Mind:
             name = self.compose.name(exhibit, lang)
             return self._exhibit_turn(exhibit, self.compose.line("no_more", lang, name=name), lang, state, link, "end")
         text, used = self.compose.pick(exhibit.story[position], lang)
-        return self._exhibit_turn(exhibit, self.compose.note(lang, used) + text, used, state.told(exhibit.id, position),
-                                  link, f"story:{position + 1}")
+        return self._exhibit_turn(
+            exhibit,
+            self.compose.note(lang, used) + text,
+            used,
+            state.told(exhibit.id, position),
+            link,
+            f"story:{position + 1}",
+        )
 
-    def _exhibit_turn(self, exhibit: Exhibit, text: str, language: str, state: DialogueState, confidence: float,
-                      reason: str) -> Turn:
-        answer = Answer(Intent.EXHIBIT, text, language, round(confidence, 3), exhibit=exhibit.id,
-                        gallery=exhibit.gallery, gesture="none", reason=reason)
+    def _exhibit_turn(
+        self, exhibit: Exhibit, text: str, language: str, state: DialogueState, confidence: float, reason: str
+    ) -> Turn:
+        answer = Answer(
+            Intent.EXHIBIT,
+            text,
+            language,
+            round(confidence, 3),
+            exhibit=exhibit.id,
+            gallery=exhibit.gallery,
+            gesture="none",
+            reason=reason,
+        )
         return Turn(answer, state)
 
     def _exhibit_directions(self, exhibit: Exhibit, lang: str, state: DialogueState, link: float) -> Turn:
@@ -385,8 +539,16 @@ class Mind:
         if gallery is None:  # pragma: no cover - the validator guarantees the gallery exists
             return self._line(Intent.FALLBACK, "fallback", lang, state, 0.0, "no-gallery")
         text = self.compose.directions(gallery, lang, exhibit)
-        answer = Answer(Intent.DIRECTIONS, text, lang, round(link, 3), exhibit=exhibit.id, gallery=gallery.id,
-                        gesture=GESTURES[gallery.direction], reason="directions")
+        answer = Answer(
+            Intent.DIRECTIONS,
+            text,
+            lang,
+            round(link, 3),
+            exhibit=exhibit.id,
+            gallery=gallery.id,
+            gesture=GESTURES[gallery.direction],
+            reason="directions",
+        )
         return Turn(answer, state)
 
     def _curated(self, exhibit: Exhibit, rest: str) -> tuple[int, float] | None:
@@ -405,8 +567,15 @@ class Mind:
         if facility is None:  # pragma: no cover
             return self._line(Intent.FALLBACK, "fallback", lang, state, 0.0, "missing")
         text, used = self.compose.pick(facility.where, lang)
-        answer = Answer(Intent.FACILITY, self.compose.note(lang, used) + text, used, round(link.score, 3),
-                        facility=facility.id, gesture=GESTURES[facility.direction], reason="facility")
+        answer = Answer(
+            Intent.FACILITY,
+            self.compose.note(lang, used) + text,
+            used,
+            round(link.score, 3),
+            facility=facility.id,
+            gesture=GESTURES[facility.direction],
+            reason="facility",
+        )
         return Turn(answer, state)
 
     def _gallery(self, gallery_id: str, lang: str, state: DialogueState, score: float) -> Turn:
@@ -414,8 +583,15 @@ class Mind:
         if gallery is None:  # pragma: no cover
             return self._line(Intent.FALLBACK, "fallback", lang, state, 0.0, "missing")
         text = self.compose.directions(gallery, lang) + " " + self.compose.gallery_listing(gallery, lang)
-        answer = Answer(Intent.DIRECTIONS, text.strip(), lang, round(score, 3), gallery=gallery.id,
-                        gesture=GESTURES[gallery.direction], reason="gallery")
+        answer = Answer(
+            Intent.DIRECTIONS,
+            text.strip(),
+            lang,
+            round(score, 3),
+            gallery=gallery.id,
+            gesture=GESTURES[gallery.direction],
+            reason="gallery",
+        )
         return Turn(answer, state)
 
     def _floor(self, floor: int, lang: str, state: DialogueState) -> Turn:
@@ -423,8 +599,15 @@ class Mind:
         if not galleries:
             return self._line(Intent.FALLBACK, "fallback", lang, state, 0.4, "no-such-floor")
         text = " ".join(self.compose.directions(g, lang) for g in galleries)
-        answer = Answer(Intent.DIRECTIONS, text, lang, 0.9, gallery=galleries[0].id,
-                        gesture=GESTURES[galleries[0].direction], reason="floor")
+        answer = Answer(
+            Intent.DIRECTIONS,
+            text,
+            lang,
+            0.9,
+            gallery=galleries[0].id,
+            gesture=GESTURES[galleries[0].direction],
+            reason="floor",
+        )
         return Turn(answer, state)
 
     def _venue_text(self, intent: Intent, lang: str, state: DialogueState, rest: str) -> Turn:
@@ -505,7 +688,6 @@ class Mind:
 
     def _line(self, intent: Intent, key: str, lang: str, state: DialogueState, confidence: float, reason: str) -> Turn:
         return Turn(Answer(intent, self.compose.line(key, lang), lang, round(confidence, 3), reason=reason), state)
-
 
 
 def _sentences(exhibit: Exhibit) -> list[tuple[str, str, str]]:

@@ -48,8 +48,11 @@ class Outcome:
         c, a = self.case, self.answer
         if c.exhibit is None and c.facility is None and c.gallery is None:
             return None
-        return ((c.exhibit is None or a.exhibit == c.exhibit) and (c.facility is None or a.facility == c.facility)
-                and (c.gallery is None or a.gallery == c.gallery))
+        return (
+            (c.exhibit is None or a.exhibit == c.exhibit)
+            and (c.facility is None or a.facility == c.facility)
+            and (c.gallery is None or a.gallery == c.gallery)
+        )
 
     @property
     def fact_ok(self) -> bool | None:
@@ -136,8 +139,15 @@ def _case(item: Any, file: Path) -> Case:
     if item["intent"] not in {i.value for i in Intent}:
         raise EvalError(f"{file}: unknown intent {item['intent']!r} for {item['q']!r}")
     contains = item.get("contains") or ()
-    return Case(str(item["q"]), str(item["intent"]), item.get("exhibit"), item.get("facility"), item.get("gallery"),
-                tuple(str(c) for c in contains), file.name)
+    return Case(
+        str(item["q"]),
+        str(item["intent"]),
+        item.get("exhibit"),
+        item.get("facility"),
+        item.get("gallery"),
+        tuple(str(c) for c in contains),
+        file.name,
+    )
 
 
 def run(mind: Mind, conversations: list[list[Case]]) -> Results:
@@ -161,12 +171,16 @@ def report(results: Results) -> list[str]:
     keys = sorted(tallies, key=lambda k: (k == ("all", "all"), k[0] == "all", k))
     for intent, language in keys:
         t = tallies[(intent, language)]
-        lines.append(f"{intent:<11}{language:<9}{t.total:>9}  {pct(t.intent, t.total):>9}  "
-                     f"{pct(t.ids, t.ids_total):>9}  {pct(t.facts, t.facts_total):>9}")
+        lines.append(
+            f"{intent:<11}{language:<9}{t.total:>9}  {pct(t.intent, t.total):>9}  "
+            f"{pct(t.ids, t.ids_total):>9}  {pct(t.facts, t.facts_total):>9}"
+        )
     oos = [o for o in results.outcomes if o.case.intent == "fallback"]
     lines.append(f"out-of-scope answered as in scope: {len(results.out_of_scope_answered)} of {len(oos)}")
-    lines.append(f"in-scope questions refused: {len(results.in_scope_refused)} of {results.in_scope} "
-                 f"({pct(len(results.in_scope_refused), results.in_scope).strip()})")
+    lines.append(
+        f"in-scope questions refused: {len(results.in_scope_refused)} of {results.in_scope} "
+        f"({pct(len(results.in_scope_refused), results.in_scope).strip()})"
+    )
     return lines
 
 
@@ -174,8 +188,11 @@ def failure_lines(results: Results) -> list[str]:
     out = []
     for o in results.failures:
         a, c = o.answer, o.case
-        want = " ".join(x for x in (c.intent, c.exhibit or c.facility or c.gallery or "", f"{list(c.contains)}"
-                                    if c.contains else "") if x)
+        want = " ".join(
+            x
+            for x in (c.intent, c.exhibit or c.facility or c.gallery or "", f"{list(c.contains)}" if c.contains else "")
+            if x
+        )
         got = f"{a.intent.value} {a.exhibit or a.facility or a.gallery or ''} ({a.confidence:.2f}, {a.reason})"
         out.append(f"[{c.source}] {c.question!r}\n    want {want}\n    got  {got}: {a.text[:160]}")
     return out

@@ -44,7 +44,7 @@ class UnansweredLog:
             "confidence": answer.confidence,
         }
         try:
-            self._db["unanswered"].insert(row)  # type: ignore[union-attr]
+            self._db.table("unanswered").insert(row)
         except sqlite3.Error:
             return False  # a full or read-only disk must never stop the guide answering
         return True
@@ -52,7 +52,7 @@ class UnansweredLog:
     def rows(self) -> list[dict[str, object]]:
         if "unanswered" not in self._db.table_names():
             return []
-        return list(self._db["unanswered"].rows)  # type: ignore[union-attr]
+        return list(self._db.table("unanswered").rows)
 
     def close(self) -> None:
         self._db.close()
