@@ -19,6 +19,19 @@ from kiosk.mind.compose import GESTURES, Composer
 from kiosk.mind.features import MATCH_STOPWORDS, Features, Weights, features, overlap
 from kiosk.mind.language import detect_language
 from kiosk.mind.linking import Link, Linker, remove_alias
+from kiosk.mind.synonyms import canonical
+from kiosk.mind.wording import (
+    ANY_NUMBER,
+    CONTENT_STOPWORDS,
+    KIND_SHAPES,
+    NUMBER_FACTS,
+    PARTICLES,
+    WHERE_FACTS,
+    Passage,
+    drop_spelled_names,
+    floor_words,
+    sentences,
+)
 
 CONFIDENT = 0.5
 """Below this the guide does not answer: it asks which exhibit is meant, or declines."""
@@ -55,65 +68,6 @@ _CREATOR_VERBS = {
     "painted": "painted",
     "created": "created",
 }
-_WHERE_FACTS = ("found_at", "held_by", "found_by", "found_in", "origin")
-_NUMBER_FACTS = ("count", "weight", "dimensions", "date", "found_in", "age")
-_KIND_WORDS = {"age": "aged age years old 岁 年仅 살 세"}
-_PARTICLES = re.compile(
-    r"[的了吗呢啊吧呀嘛哦么是在有个那这些就都也还又被把给从到跟和与]|[은는이가을를에의도요](?=\s|$)"
-)
-_CONTENT_STOPWORDS = MATCH_STOPWORDS | frozenset(
-    {
-        "how",
-        "what",
-        "which",
-        "who",
-        "when",
-        "where",
-        "why",
-        "many",
-        "much",
-        "did",
-        "does",
-        "thing",
-        "one",
-        "so",
-        "really",
-        "actually",
-        "exactly",
-        "like",
-        "just",
-        "they",
-        "them",
-        "he",
-        "she",
-        "his",
-        "her",
-        "their",
-        "s",
-        "get",
-        "got",
-        "go",
-        "see",
-        "look",
-        "know",
-        "want",
-        "think",
-        "is",
-        "tell",
-        "more",
-        "special",
-        "that",
-        "story",
-        "museum",
-        "please",
-        "here",
-        "thank",
-        "stuff",
-        "display",
-        "exhibit",
-        "exhibition",
-    }
-)
 _ORDINALS = {
     0: ("first", "former", "第一", "前一", "前面", "첫", "처음", "앞의", "1"),
     1: ("second", "latter", "last", "第二", "后一", "后面", "두 번째", "둘째", "뒤의", "2"),
@@ -164,15 +118,6 @@ def _compile() -> _Cues:
     )
 
 
-@dataclass(frozen=True)
-class _Passage:
-    exhibit: str
-    language: str
-    text: str
-    features: Features
-    reason: str
-
-
 class Mind:
     """Answers visitors' questions from one pack. Build once per pack; ``answer`` is fast and thread-safe."""
 
@@ -184,7 +129,7 @@ class Mind:
         self.compose = Composer(pack)
         self.cues = _compile()
         self._questions: dict[str, list[tuple[int, str, Features]]] = {}
-        self._sentences: dict[str, list[_Passage]] = {}
+        self._sentences: dict[str, list[Passage]] = {}
         self._vocab: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         docs: list[Features] = []
         for exhibit in pack.exhibits:
@@ -195,12 +140,16 @@ class Mind:
             ]
             self._questions[exhibit.id] = qs
             docs.extend(f for _, _, f in qs)
-            passages = [_Passage(exhibit.id, lang, s, features(s), reason) for lang, s, reason in _sentences(exhibit)]
+            passages = [
+                Passage(exhibit.id, lang, s, features(canonical(s)), reason) for lang, s, reason in sentences(exhibit)
+            ]
             for fact in exhibit.facts:
                 if not fact.typed:
                     for lang in fact.value.languages:
                         sentence = self.compose.fact(exhibit, fact.key, lang)
-                        passages.append(_Passage(exhibit.id, lang, sentence, features(sentence), f"fact:{fact.key}"))
+                        passages.append(
+                            Passage(exhibit.id, lang, sentence, features(canonical(sentence)), f"fact:{fact.key}")
+                        )
             names = [t for _, t in exhibit.name.values()] + [t for _, t in exhibit.aliases.all()]
             every = [p.features for p in passages] + [features(t) for t in names]
             self._vocab[exhibit.id] = (
@@ -342,15 +291,18 @@ class Mind:
         new_state = replace(state, exhibit=exhibit.id, options=())
         if (
             where
-            and fact_kind not in _WHERE_FACTS
-            and (floor_words(rest) or self._specific(exhibit, rest, lang, fact_kind, minimum=0.6) is None)
+            and fact_kind not in WHERE_FACTS
+            and (
+                floor_words(rest)
+                or self._specific(exhibit, self._without_names(rest, exhibit), lang, fact_kind, minimum=0.6) is None
+            )
         ):
             return self._exhibit_directions(exhibit, lang, new_state, confidence)
         return self._about_exhibit(exhibit, rest, lang, new_state, confidence, fact_kind, from_context, spelled)
 
     def _content(self, rest: str, lang: str) -> Features:
         """The question's own words: without the exhibit's name, cue phrases, stopwords and particles."""
-        return features(self._content_text(rest, lang), _CONTENT_STOPWORDS)
+        return features(self._content_text(rest, lang), CONTENT_STOPWORDS)
 
     def _content_text(self, rest: str, lang: str) -> str:
         text = rest
@@ -361,7 +313,7 @@ class Mind:
                 if not cue:
                     break
                 text = text.replace(cue, " ")
-        return _PARTICLES.sub(" ", text)
+        return PARTICLES.sub(" ", canonical(text))
 
     def _search_content(
         self, rest: str, lang: str, minimum: float = 0.6, min_features: int = 1
@@ -377,13 +329,16 @@ class Mind:
                 scores[hit.exhibit] = max(scores.get(hit.exhibit, 0.0), hit.score)
         if not scores:
             return None
-        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-        best, score = ranked[0]
-        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        exhibit = self.pack.exhibit(best)
-        if exhibit is None:
+        # Rank the index's best few by relevance times how much of the question each exhibit's texts cover.
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:5]
+        combined = sorted(
+            ((score * self._covered(ex, content), ex) for ex, score in ranked if ex in self._vocab), reverse=True
+        )
+        if not combined:
             return None
-        covered = self._covered(exhibit.id, content)
+        score, best = combined[0]
+        runner_up = combined[1][0] if len(combined) > 1 else 0.0
+        covered = self._covered(best, content)
         if (score >= 1.4 * runner_up and covered >= minimum) or (score >= 2.0 * runner_up and covered >= 0.45):
             return best, round(min(0.7, 0.4 + covered * 0.3), 3)
         return None
@@ -450,27 +405,21 @@ class Mind:
         """The free fact or story sentence that best answers the question's own words: (text, score, lang, reason)."""
         if exhibit is None:
             return None
-        content = self._content(rest, lang)
+        content = features(self._content_text(rest, lang), CONTENT_STOPWORDS)
         total = (
             self.weights.sum(content.words) + self.weights.sum(content.pairs) + 0.5 * self.weights.sum(content.chars)
         )
-        if total <= 0:
+        shape = KIND_SHAPES.get(fact_kind or "")
+        if total <= 0 and shape is None:
             return None
-        if fact_kind in _KIND_WORDS:
-            content = features(self._content_text(rest, lang) + " " + _KIND_WORDS[fact_kind], _CONTENT_STOPWORDS)
-            total = (
-                self.weights.sum(content.words)
-                + self.weights.sum(content.pairs)
-                + 0.5 * self.weights.sum(content.chars)
-            )
-        need_number = fact_kind in _NUMBER_FACTS
+        need_number = fact_kind in NUMBER_FACTS
         if need_number:
             minimum = min(minimum, 0.3)
         best: tuple[float, str, str, str] | None = None
         for passage in self._sentences.get(exhibit.id, ()):
             if passage.language != lang:
                 continue
-            if need_number and not re.search(r"\d|[一二三四五六七八九十百千万亿两]", passage.text):
+            if need_number and not ANY_NUMBER.search(passage.text):
                 continue
             f = passage.features
             found = (
@@ -478,7 +427,9 @@ class Mind:
                 + self.weights.sum(content.pairs & f.pairs)
                 + 0.5 * self.weights.sum(content.chars & f.chars)
             )
-            score = found / total
+            score = found / total if total > 0 else 0.0
+            if shape is not None and shape.search(passage.text):
+                score += 0.3  # the sentence has the shape of the answer: "at 18", "800 figures"
             if best is None or score > best[0]:
                 best = (score, passage.text, passage.language, passage.reason)
         if best is None or best[0] < minimum:
@@ -486,10 +437,23 @@ class Mind:
         return best[1], round(best[0], 3), best[2], best[3]
 
     def _without_names(self, text: str, exhibit: Exhibit) -> str:
-        """The question without the exhibit's own names (aliases stay: "七七事变" says what is asked)."""
-        for _, name in exhibit.name.values():
-            text = remove_alias(text, normalise(name))
-        return text
+        """The question without the exhibit's names and the aliases that are forms of a name ("hou mu wu").
+
+        An alias unlike every name says what is asked ("七七事变" for the Lugou Bridge), so it stays; so does an
+        alias when removing it leaves nothing asked.
+        """
+        names = [normalise(name) for _, name in exhibit.name.values()]
+        for name in names:
+            text = remove_alias(text, name)
+        name_features = [features(n) for n in names]
+        compact = "".join(f.compact for f in name_features)
+        without = text
+        for _, alias in sorted(exhibit.aliases.all(), key=lambda a: -len(a[1])):
+            a = features(normalise(alias))
+            if a.compact in compact or any(a.words & f.words or a.pairs & f.pairs for f in name_features):
+                without = remove_alias(without, normalise(alias))
+        without = drop_spelled_names(without, compact)
+        return without if re.search(r"\w", without) else text
 
     def _beats_typed(self, exhibit: Exhibit, typed: str, rest: str, lang: str, score: float) -> bool:
         """A story sentence beats the typed fact only when the question says more than the fact's kind."""
@@ -688,21 +652,6 @@ class Mind:
 
     def _line(self, intent: Intent, key: str, lang: str, state: DialogueState, confidence: float, reason: str) -> Turn:
         return Turn(Answer(intent, self.compose.line(key, lang), lang, round(confidence, 3), reason=reason), state)
-
-
-def _sentences(exhibit: Exhibit) -> list[tuple[str, str, str]]:
-    """Every sentence of the summary and story, and every free fact, as answer candidates."""
-    out: list[tuple[str, str, str]] = []
-    for n, text in enumerate((exhibit.summary, *exhibit.story)):
-        for lang, paragraph in text.values():
-            for sentence in re.split(r"(?<=[.!?。！？])\s*", paragraph):
-                if sentence.strip():
-                    out.append((lang, sentence.strip(), "summary-sentence" if n == 0 else f"story-sentence:{n}"))
-    return out
-
-
-def floor_words(text: str) -> bool:
-    return bool(re.search(r"floor|level|gallery|room|楼|层|厅|展区|층|전시", text))
 
 
 __all__ = ["CONFIDENT", "LOW_CONFIDENCE", "Mind"]

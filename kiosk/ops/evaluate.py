@@ -62,8 +62,29 @@ class Outcome:
         return all(_loose(item) in text for item in self.case.contains)
 
 
+_UNITS = [
+    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+    *("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"),
+]
+_TENS = {
+    w: 10 * (i + 2)
+    for i, w in enumerate(("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"))
+}
+_NUMBER_WORDS = re.compile(
+    rf"\b(?:({'|'.join(_TENS)})(?:-({'|'.join(_UNITS[1:10])}))?|({'|'.join(_UNITS[2:])}))\b", re.IGNORECASE
+)
+
+
+def _number_word(match: re.Match[str]) -> str:
+    tens, unit, single = match.groups()
+    if single:
+        return str(_UNITS.index(single.lower()))
+    return str(_TENS[tens.lower()] + (_UNITS.index(unit.lower()) if unit else 0))
+
+
 def _loose(text: str) -> str:
-    return re.sub(r"(?<=\d),(?=\d{3})", "", text).lower()
+    """Lower case, "2,498" as "2498" and "Twenty-four" as "24": an answer may spell a number either way."""
+    return _NUMBER_WORDS.sub(_number_word, re.sub(r"(?<=\d),(?=\d{3})", "", text)).lower()
 
 
 @dataclass
