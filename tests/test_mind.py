@@ -165,6 +165,15 @@ def test_details_from_the_story(mind: Mind, questions: list[str], exhibit: str, 
     assert fact in text
 
 
+@pytest.mark.parametrize(
+    "question", ["书画展厅在哪", "how do I find the calligraphy and painting gallery", "서화 전시실은 어디예요"]
+)
+def test_galleries_by_the_names_visitors_use(mind: Mind, question: str) -> None:
+    answer = mind.answer(question).answer
+    assert (answer.intent, answer.gallery) == (Intent.DIRECTIONS, "brush-and-ink")
+    assert "2" in answer.text
+
+
 def test_eval_accepts_numbers_spelled_out() -> None:
     assert evaluate._loose("Twenty-four emperors, 2,498 plates") == "24 emperors, 2498 plates"
 

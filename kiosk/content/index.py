@@ -52,6 +52,7 @@ def pack_vocabulary(pack: Pack) -> list[str]:
         words.extend(text for _, text in exhibit.aliases.all())
     for gallery in pack.venue.galleries:
         words.extend(text for _, text in gallery.name.values())
+        words.extend(text for _, text in gallery.aliases.all())
     for facility in pack.venue.facilities:
         words.extend(text for _, text in facility.name.values())
         words.extend(text for _, text in facility.aliases.all())

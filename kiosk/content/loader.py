@@ -268,7 +268,7 @@ class _PackLoader:
                 item,
                 path,
                 ("id", "name", "floor", "route"),
-                ("number", "wing", "direction", "facilities"),
+                ("number", "wing", "direction", "facilities", "aliases"),
                 what="a gallery",
             )
             if m is None:
@@ -293,6 +293,9 @@ class _PackLoader:
                     ),
                     wing=r.string(m.get("wing"), f"{path}.wing") or None,
                     facilities=facilities,
+                    aliases=r.text_list(
+                        m.get("aliases"), f"{path}.aliases", what="the gallery's other names", partial=True
+                    ),
                 )
             )
         return tuple(galleries)

@@ -47,6 +47,8 @@ class Gallery:
     direction: Direction = Direction.NONE
     wing: str | None = None
     facilities: tuple[str, ...] = ()
+    aliases: TextList = field(default_factory=TextList)
+    """Other names visitors use ("calligraphy and painting gallery" for Brush and Ink)."""
 
 
 @dataclass(frozen=True)

@@ -237,7 +237,7 @@ class Composer:
             if exhibit is not None:
                 name = self.name(exhibit, used)
                 head = f"{name[0].upper() + name[1:]} is in Gallery {gallery.number}, {gallery_name}, on floor {gallery.floor}."
-        return self.note(language, used) + head + " " + route
+        return self.note(language, used) + head + ("" if used == "zh" else " ") + route
 
     def gallery_listing(self, gallery: Gallery, language: str) -> str:
         names = [self.name(e, language) for e in self.pack.exhibits if e.gallery == gallery.id][:8]

@@ -63,7 +63,8 @@ class Linker:
             texts = [t for _, t in exhibit.name.values()] + [t for _, t in exhibit.aliases.all()]
             aliases.extend(Alias("exhibit", exhibit.id, normalise(t), features(t)) for t in texts)
         for gallery in pack.venue.galleries:
-            texts = [t for _, t in gallery.name.values()] + _gallery_names(gallery.number)
+            texts = [t for _, t in gallery.name.values()] + [t for _, t in gallery.aliases.all()]
+            texts += _gallery_names(gallery.number)
             aliases.extend(Alias("gallery", gallery.id, normalise(t), features(t)) for t in texts)
         for facility in pack.venue.facilities:
             texts = [t for _, t in facility.name.values()] + [t for _, t in facility.aliases.all()]

@@ -546,7 +546,8 @@ class Mind:
         gallery = self.pack.venue.gallery(gallery_id)
         if gallery is None:  # pragma: no cover
             return self._line(Intent.FALLBACK, "fallback", lang, state, 0.0, "missing")
-        text = self.compose.directions(gallery, lang) + " " + self.compose.gallery_listing(gallery, lang)
+        listing = self.compose.gallery_listing(gallery, lang)
+        text = self.compose.directions(gallery, lang) + ("" if lang == "zh" or not listing else " ") + listing
         answer = Answer(
             Intent.DIRECTIONS,
             text.strip(),
