@@ -15,6 +15,7 @@ APT_PACKAGES=(
   libgl1 libegl1 libgl1-mesa-dri libglu1-mesa   # OpenGL for Panda3D (Mesa's software renderer works headless)
   libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libfontconfig1 libdbus-1-3 libglib2.0-0  # Qt
   fonts-noto-cjk          # Chinese and Korean text on screen
+  libportaudio2           # microphone and speaker (sounddevice)
 )
 if [ "$mode" = "test" ]; then
   APT_PACKAGES+=(nginx-light xvfb xauth)   # the sync tests' static server; the embedded-window tests' X server

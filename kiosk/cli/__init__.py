@@ -6,7 +6,9 @@ import click
 
 from kiosk import __version__
 from kiosk.cli.ask import ask, evaluate
+from kiosk.cli.models import models
 from kiosk.cli.pack import pack
+from kiosk.cli.voice import converse, say
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,5 +20,8 @@ def main() -> None:
 main.add_command(pack)
 main.add_command(ask)
 main.add_command(evaluate)
+main.add_command(models)
+main.add_command(converse)
+main.add_command(say)
 
 __all__ = ["main"]

@@ -31,18 +31,20 @@ def build_mind(path: str | None, language: str | None) -> Mind:
 
 
 def answer_json(question: str, answer: Answer) -> str:
-    return json.dumps(
-        {
-            "question": question,
-            "language": answer.language,
-            "intent": answer.intent.value,
-            "exhibit": answer.exhibit,
-            "facility": answer.facility,
-            "answer": answer.text,
-            "confidence": answer.confidence,
-        },
-        ensure_ascii=False,
-    )
+    return json.dumps(answer_dict(question, answer), ensure_ascii=False)
+
+
+def answer_dict(question: str, answer: Answer) -> dict[str, object]:
+    """The ``kiosk ask --json`` contract (``kiosk converse`` prints the same object as its "answer")."""
+    return {
+        "question": question,
+        "language": answer.language,
+        "intent": answer.intent.value,
+        "exhibit": answer.exhibit,
+        "facility": answer.facility,
+        "answer": answer.text,
+        "confidence": answer.confidence,
+    }
 
 
 @click.command()

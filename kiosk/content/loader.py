@@ -27,6 +27,7 @@ from kiosk.content.model import (
     Pack,
     Phrases,
     Rule,
+    Speech,
     Tickets,
     Venue,
 )
@@ -182,12 +183,15 @@ class _PackLoader:
         )
         if top is None:
             return None
-        kiosk_floor, kiosk_place = 1, Text()
+        kiosk_floor, kiosk_place, speech = 1, Text(), Speech()
         if "kiosk" in top:
-            k = r.mapping(top["kiosk"], "kiosk", ("floor",), ("place",), what="the kiosk's position")
+            k = r.mapping(
+                top["kiosk"], "kiosk", ("floor",), ("place", "voices", "speech_rate", "volume"), what="the kiosk"
+            )
             if k is not None:
                 kiosk_floor = r.integer(k.get("floor"), "kiosk.floor", what="the kiosk's floor") or 1
                 kiosk_place = r.text(k.get("place"), "kiosk.place", what="the kiosk's place")
+                speech = self._speech(r, k, languages)
         galleries = self._galleries(r, top.get("galleries"))
         facilities = self._facilities(r, top.get("facilities"))
         self._check_gallery_facilities(r, galleries, facilities)
@@ -203,7 +207,28 @@ class _PackLoader:
             rules=self._rules(r, top.get("rules")),
             galleries=galleries,
             facilities=facilities,
+            speech=speech,
         )
+
+    def _speech(self, r: Reader, k: dict[str, Y], languages: tuple[str, ...]) -> Speech:
+        voices: list[tuple[str, str]] = []
+        if "voices" in k:
+            m = r.mapping(k["voices"], "kiosk.voices", (), languages, what="the voice for each language")
+            for language, value in (m or {}).items():
+                if language in languages:
+                    voice = r.string(value, f"kiosk.voices.{language}", what="a voice name")
+                    if voice:
+                        voices.append((language, voice))
+        rate = r.integer(k.get("speech_rate"), "kiosk.speech_rate", what="the speech rate (words a minute)", minimum=80)
+        if rate is not None and rate > 400:
+            y = k["speech_rate"]
+            r.error(y.line, "kiosk.speech_rate", f"the speech rate must be 400 words a minute or less, not {rate}")
+            rate = None
+        volume = r.integer(k.get("volume"), "kiosk.volume", what="the volume (percent)", minimum=0)
+        if volume is not None and volume > 100:
+            r.error(k["volume"].line, "kiosk.volume", f"the volume is a percentage from 0 to 100, not {volume}")
+            volume = None
+        return Speech(tuple(voices), rate or Speech.rate, 100 if volume is None else volume)
 
     def _hours(self, r: Reader, y: Y | None) -> Hours:
         empty = Hours((), "", "", Text())

@@ -84,6 +84,21 @@ class Tickets:
 
 
 @dataclass(frozen=True)
+class Speech:
+    """How the guide speaks at this venue: a voice per language, rate and volume (``kiosk.voices`` and friends)."""
+
+    voices: tuple[tuple[str, str], ...] = ()
+    """(language, voice id) pairs: espeak-ng voice names on Linux, SAPI5 or macOS voice ids elsewhere."""
+    rate: int = 165
+    """Words per minute."""
+    volume: int = 100
+    """Percent of full volume."""
+
+    def voice(self, language: str) -> str | None:
+        return dict(self.voices).get(language)
+
+
+@dataclass(frozen=True)
 class Venue:
     id: str
     name: Text
@@ -96,6 +111,7 @@ class Venue:
     rules: tuple[Rule, ...]
     galleries: tuple[Gallery, ...]
     facilities: tuple[Facility, ...]
+    speech: Speech = field(default_factory=Speech)
 
     @property
     def default_language(self) -> str:

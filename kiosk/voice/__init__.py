@@ -1,0 +1,1 @@
+"""Ears and mouth: audio in, endpointing, recognition, synthesis, visemes."""
