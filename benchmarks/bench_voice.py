@@ -60,6 +60,16 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def _peak_mb(pid: int | None) -> float:
+    """A live process's peak resident memory (VmHWM), in MB."""
+    if pid is None:
+        return float("nan")
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=2)
@@ -128,9 +138,9 @@ def main() -> None:
         onset = source.started_at + heard.start.at
         stopped = voice.out.played_blocks[-1] if isinstance(voice.out, SilentAudioOut) else detected[0]
         by_voice.append((max(stopped, detected[0]) - onset) * 1000)
+    worker_mb = _peak_mb(synthesizer.worker_pid())
     synthesizer.close()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     lines = [
         "## Voice: latency, model load, barge-in, memory",

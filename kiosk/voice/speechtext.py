@@ -29,8 +29,12 @@ _RULE_LINE = re.compile(r"^[ \t]*[-*_]{3,}[ \t]*$", re.M)
 _LINE_MARK = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]*|[-*•][ \t]+)", re.M)
 _LINE_BREAK = re.compile(r"[\r\n\v\f\x85\u2028\u2029]+")
 _ENDS = ".!?。！？,，;；:：、…"
-_QUOTES = re.compile(r"[\"“”„‟«»「」『』〝〞《》〈〉]|(?<![^\W\d_])['‘’]|['‘’](?![^\W\d_])")
+# Quotes and title marks; an apostrophe stays only inside a Latin word (isn't, Xi'an), not around Korean quotes.
+_QUOTES = re.compile(r"[\"“”„‟«»「」『』〝〞《》〈〉]|(?<![A-Za-zÀ-ÿ])['‘’]|['‘’](?![A-Za-zÀ-ÿ])")
 _BRACKETS = re.compile(r"[()\[\]{}（）【】〔〕［］｛｝]")
+_CLOSE_BEFORE_WORD = re.compile(
+    r"[)\]}）】〕］｝](?=[\uac00-\ud7a3])"
+)  # 영정문(융딩먼)에서: no pause before the particle
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d]|,\d)")
 _CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-4]):([0-5]\d)(?![\d:])")
 _UNIT = r"sq\.? ?km|sq\.? ?m|km²|m²|km|cm|mm|mg|kg|ha|m|g|t|°C|°|%"
@@ -58,7 +62,7 @@ _LONG_DIGITS = re.compile(rf"(?<![\d.])\d{{{_MAX_DIGITS + 1},}}")
 _LATIN = re.compile(r"[A-Za-z]")
 _WORD_SLASH = re.compile(r"(?<=[^\W\d_])\s*/\s*(?=[^\W\d_])")
 _DASH_PAUSE = re.compile(r"\s*(?:[—―–]+|--+)\s*|\s+-\s+")
-_STRAYS = re.compile(r"[*`^#|<>_\\•]")
+_STRAYS = re.compile(r"[*`^|<>_\\•]|#(?!\d)")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
@@ -83,11 +87,11 @@ def _one_pass(text: str, lang: str) -> str:
     zh = lang == "zh"
     pause = "，" if zh else ","
     text = _markdown(text.translate(_GLYPHS), "。" if zh else ".")
-    text = _BRACKETS.sub(f" {pause} ", _QUOTES.sub("", text)).replace("’", "'")
+    text = _BRACKETS.sub(f" {pause} ", _CLOSE_BEFORE_WORD.sub("", _QUOTES.sub("", text))).replace("’", "'")
     text = _STRAYS.sub(" ", text)
     text = _tidy("".join(ch for ch in text if ch == "°" or not _unspeakable(ch)), zh)
     text = _LANGUAGES.get(lang, _long_digits)(text)
-    text = _DASH_PAUSE.sub(f"{pause} ", text).replace("~", " ").replace("°", " ")
+    text = _DASH_PAUSE.sub(f"{pause} ", text).replace("~", " ").replace("°", " ").replace("#", " ")
     return _tidy(text, zh)
 
 
@@ -159,7 +163,7 @@ def _unit_key(raw: str | None) -> str | None:
 
 # -- English: digits stay, everything around them is spelled out ------------------------------------------------
 
-_EN_RANGE = re.compile(r"(?<=\d)\s*[-–—―~]\s*(?=\d)")
+_EN_RANGE = re.compile(r"(?:(?<=\d)|(?<=\bBCE)|(?<=\bBC)|(?<=\bAD)|(?<=\bCE))\s*[-–—―~]\s*(?=\d|AD\b)")
 _EN_CIRCA = re.compile(r"(?<![A-Za-z])([Cc])a?\.\s*(?=-?\d)")
 _EN_NUMERO = re.compile(r"(?<![A-Za-z])[Nn]o(s?)\.\s*(?=\d)|№\s*|#(?=\d)")
 _EN_ERA = re.compile(r"(?<![A-Za-z])(?:B\.?C\.?(?:E\.?)?|A\.?D\.?|C\.?E\.?)(?![A-Za-z])")
@@ -197,7 +201,7 @@ def _en_unit(m: re.Match[str]) -> str:
 
 
 def _en_era(m: re.Match[str]) -> str:
-    letters = " ".join(ch for ch in m[0] if ch.isalpha())
+    letters = "-".join(ch for ch in m[0] if ch.isalpha())  # espeak-ng: "A-D" is ay-dee, "A D" is uh-dee
     if m.start() and m.string[m.start() - 1].isdigit():
         letters = " " + letters
     if m[0].endswith(".") and not re.match(r"\s*\d", m.string[m.end() : m.end() + _WINDOW]):
@@ -211,6 +215,10 @@ _ZH_DIGITS = "零一二三四五六七八九"
 _ZH_RANGE = re.compile(r"(?<=[\d年月日纪岁])\s*[-–—―~]\s*(?=(?:公元前|前|公元)?\d)")
 # Before these a lone 2 is 两 (两千, 两个, 两米), not 二.
 _ZH_LIANG = set("百千万亿个位件座种次名只本张块幅尊枚把条根片层部台辆艘间米吨") | {"mm", "cm", "m", "km", "kg", "t"}
+# A unit after a number that ends in a Chinese numeral: 72万㎡ is 七十二万平方米.
+_ZH_UNIT_AFTER_NUMERAL = re.compile(
+    rf"(?<=[一二三四五六七八九十百千万亿两])\s?({_UNIT.replace('|%', '')})(?![A-Za-z0-9²_])"
+)
 _ZH_DURATION_BEFORE = re.compile(r"(?:距今|历经|长达|已有|有|近|超过|逾)\s*$")
 _ZH_YEAR_AFTER = re.compile(r"\s*(?:年(?!的?历史|之久)|(?:至|到)\s*\d{4}\s*年)")
 
@@ -219,7 +227,7 @@ def _chinese(text: str) -> str:
     text = _THOUSANDS.sub(lambda m: m[0].replace(",", ""), text)
     text = _ranges(text, _ZH_RANGE, "至")
     text = _CLOCK.sub(_zh_clock, text)
-    text = _NUMBER.sub(_zh_number, text)
+    text = _ZH_UNIT_AFTER_NUMERAL.sub(lambda m: _UNITS[_unit_key(m[1]) or ""][2], _NUMBER.sub(_zh_number, text))
     return _WORD_SLASH.sub("或", text.replace("&", "和"))
 
 
@@ -365,7 +373,7 @@ def _ko_decimal(num: str) -> str:
         spoken = _ko_digit_string(whole)
     else:
         spoken = _ko_int(int(whole))
-    return spoken + (" 점 " + " ".join(_KO_DIGITS[int(d)] for d in fraction) if fraction else "")
+    return spoken + (" 점 " + "".join(_KO_DIGITS[int(d)] for d in fraction) if fraction else "")
 
 
 def _ko_int(n: int) -> str:

@@ -181,6 +181,10 @@ class Synthesizer:
                 self._process.join(2)
             self._kill()
 
+    def worker_pid(self) -> int | None:
+        """The worker process's id while it runs (benchmarks read its memory)."""
+        return self._process.pid if self._process is not None and self._process.is_alive() else None
+
     def voices(self) -> list[str]:
         with self._lock:
             self._ensure()
