@@ -283,7 +283,7 @@ def test_the_guides_own_voice_is_not_taken_for_a_question(
 @pytest.mark.parametrize(
     ("question", "intent", "facility"),
     [
-        ("화장실이 어디에 있나요", "facility", "restroom"),
+        ("화장실 가고 싶어요", "facility", "restroom"),  # "I need the restroom"
         ("입장료 얼마예요", "tickets", None),
         ("안녕하세요", "social", None),
     ],

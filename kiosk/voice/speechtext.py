@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable
 
 _MAX_DIGITS = 16  # longer integers are read digit by digit
-_PASSES = 4
+_PASSES = 4  # the most times the rules are run over a text, until it stops changing
 _WINDOW = 32  # characters of context the number rules look at on either side
 
 # Compatibility glyphs turned into the plain forms the rules below look for.
@@ -32,9 +32,8 @@ _ENDS = ".!?。！？,，;；:：、…"
 # Quotes and title marks; an apostrophe stays only inside a Latin word (isn't, Xi'an), not around Korean quotes.
 _QUOTES = re.compile(r"[\"“”„‟«»「」『』〝〞《》〈〉]|(?<![A-Za-zÀ-ÿ])['‘’]|['‘’](?![A-Za-zÀ-ÿ])")
 _BRACKETS = re.compile(r"[()\[\]{}（）【】〔〕［］｛｝]")
-_CLOSE_BEFORE_WORD = re.compile(
-    r"[)\]}）】〕］｝](?=[\uac00-\ud7a3])"
-)  # 영정문(융딩먼)에서: no pause before the particle
+# A closing bracket right before Hangul is a particle's host, 영정문(융딩먼)에서: no pause there.
+_CLOSE_BEFORE_WORD = re.compile(r"[)\]}）】〕］｝](?=[\uac00-\ud7a3])")
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d]|,\d)")
 _CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-4]):([0-5]\d)(?![\d:])")
 _UNIT = r"sq\.? ?km|sq\.? ?m|km²|m²|km|cm|mm|mg|kg|ha|m|g|t|°C|°|%"
