@@ -68,27 +68,6 @@ QUESTIONS = {
     ),
     "zh": ("你好", "谢谢", "再见", "门票多少钱", "几点开门", "几点关门", "可以拍照吗", "再讲讲", "你能做什么"),
 }
-_KO_ENDINGS = (
-    "에서는",
-    "에서",
-    "으로",
-    "에게",
-    "까지",
-    "부터",
-    "은",
-    "는",
-    "이",
-    "가",
-    "을",
-    "를",
-    "에",
-    "의",
-    "도",
-    "로",
-    "와",
-    "과",
-    "요",
-)
 
 
 class RecognitionError(DocentError):
@@ -121,22 +100,13 @@ def load_model(path: Path) -> Any:
 
 
 def _tokens(text: str, language: str) -> list[str]:
+    """Words as the model spells them: jieba's segmentation for Chinese, spaces elsewhere."""
     text = text.lower()
     if language == "zh":
         import jieba
 
         return [t for t in jieba.lcut(text) if re.search(r"\w", t)]
-    words = re.findall(r"[\w']+", text)
-    if language != "ko":
-        return words
-    out: list[str] = []
-    for word in words:
-        out.append(word)
-        for ending in _KO_ENDINGS:
-            if word.endswith(ending) and len(word) - len(ending) >= 2:
-                out.append(word[: -len(ending)])  # 병마용은 -> 병마용; the particle itself is left out
-                break
-    return out
+    return text.split()
 
 
 def _names(pack: Pack, language: str) -> list[str]:
@@ -155,8 +125,8 @@ def _names(pack: Pack, language: str) -> list[str]:
 
 
 def grammar(pack: Pack, language: str, model: Any) -> list[str]:
-    """The constrained decoder's grammar: names as words, and whole questions (frames around names, everyday
-    questions, the pack's curated questions) whose words the model all knows; "[unk]" when the model has it."""
+    """The constrained decoder's grammar: whole questions (frames around the pack's names, everyday questions,
+    the pack's curated questions) whose words the model all knows; "[unk]" when the model has it."""
     known: dict[str, bool] = {}
 
     def knows(word: str) -> bool:
@@ -173,10 +143,9 @@ def grammar(pack: Pack, language: str, model: Any) -> list[str]:
         return token
 
     def phrase(text: str) -> str | None:
-        tokens = [spelled(t) for t in (_tokens(text, language) if language == "zh" else text.lower().split())]
+        tokens = [spelled(t) for t in _tokens(text, language)]
         return " ".join(tokens) if tokens and all(knows(t) for t in tokens) else None
 
-    words: set[str] = set()
     phrases: set[str] = set()
     for name in _names(pack, language):
         for frame in FRAMES.get(language, ("{}",)):
@@ -188,7 +157,7 @@ def grammar(pack: Pack, language: str, model: Any) -> list[str]:
         found = phrase(re.sub(r"[?？!！.。,，]", " ", text))
         if found:
             phrases.add(found)
-    out = sorted(words) + sorted(phrases - words)
+    out = sorted(phrases)
     if knows("[unk]"):
         out.append("[unk]")
     return out
