@@ -24,6 +24,12 @@ class AudioOut(ABC):
     on_first_sample: Callable[[float], None] | None = None
     """Called (from the audio thread) with the monotonic time the clip's first sample was output."""
 
+    def __init__(self) -> None:
+        self._played = 0
+        self._rate = 16_000
+        self._done = threading.Event()
+        self._done.set()
+
     @abstractmethod
     def play(self, samples: np.ndarray, rate: int) -> None: ...
 
@@ -32,12 +38,12 @@ class AudioOut(ABC):
         """Stop now (barge-in); returns once no more samples will be output."""
 
     @property
-    @abstractmethod
-    def position(self) -> float: ...
+    def position(self) -> float:
+        return self._played / self._rate
 
     @property
-    @abstractmethod
-    def playing(self) -> bool: ...
+    def playing(self) -> bool:
+        return not self._done.is_set()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the clip has finished or was stopped; False on timeout."""
@@ -53,12 +59,9 @@ class SilentAudioOut(AudioOut):
     """Keeps the audio clock without a speaker: advances one 10 ms block at a time, in real time."""
 
     def __init__(self) -> None:
+        super().__init__()
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
-        self._done = threading.Event()
-        self._done.set()
-        self._played = 0
-        self._rate = 16_000
         self.started_at: float | None = None
         self.played_blocks: list[float] = []
         """Monotonic end time of every block output so far for the current clip (tests and benchmarks read it)."""
@@ -93,14 +96,6 @@ class SilentAudioOut(AudioOut):
         self._stop.set()
         self._done.wait()
 
-    @property
-    def position(self) -> float:
-        return self._played / self._rate
-
-    @property
-    def playing(self) -> bool:
-        return not self._done.is_set()
-
 
 class SoundDeviceOut(AudioOut):
     """The kiosk's speaker through sounddevice; ``stop()`` aborts the stream (no draining of queued audio)."""
@@ -108,14 +103,11 @@ class SoundDeviceOut(AudioOut):
     def __init__(self, device: int | str | None = None) -> None:
         import sounddevice as sd  # imported here: PortAudio may be missing, and SilentAudioOut needs none of it
 
+        super().__init__()
         self._sd = sd
         self.device = device
         self._stream: object | None = None
         self._samples = np.zeros(0, dtype=np.int16)
-        self._played = 0
-        self._rate = 16_000
-        self._done = threading.Event()
-        self._done.set()
         self._first = True
 
     def play(self, samples: np.ndarray, rate: int) -> None:
@@ -155,14 +147,6 @@ class SoundDeviceOut(AudioOut):
             stream.abort()  # type: ignore[attr-defined]
             stream.close()  # type: ignore[attr-defined]
         self._done.set()
-
-    @property
-    def position(self) -> float:
-        return self._played / self._rate
-
-    @property
-    def playing(self) -> bool:
-        return not self._done.is_set()
 
 
 def open_audio_out(device: int | str | None = None) -> tuple[AudioOut, str]:

@@ -30,6 +30,7 @@ import numpy as np
 
 from kiosk.content.model import Speech
 from kiosk.errors import DocentError
+from kiosk.voice.audio import write_wav
 from kiosk.voice.speechtext import for_speech
 from kiosk.voice.visemes import VisemeTrack, track_from_audio
 
@@ -101,9 +102,23 @@ def _worker(conn: Connection) -> None:
             engine.setProperty("volume", volume)
             engine.save_to_file(text, path)
             engine.runAndWait()
+            _wait_for_file(Path(path))
             conn.send(("ok", path))
         except Exception as err:
             conn.send(("error", f"speech synthesis failed: {err}"))
+
+
+def _wait_for_file(path: Path, timeout_s: float = 10.0) -> None:
+    """pyttsx3's espeak driver can return from runAndWait before the WAV is on disk: wait until it is complete."""
+    deadline = time.monotonic() + timeout_s
+    size = -1
+    while time.monotonic() < deadline:
+        current = path.stat().st_size if path.exists() else -1
+        if current > 44 and current == size:  # more than a WAV header, and no longer growing
+            return
+        size = current
+        time.sleep(0.005)
+    raise TimeoutError(f"the engine did not write {path.name}")
 
 
 def resolve_voice(wanted: str, language: str, available: Iterable[str]) -> str | None:
@@ -234,7 +249,10 @@ class Synthesizer:
             kind, payload = conn.recv()
         if kind != "ok":
             raise SynthesisError(payload, code="tts-failed")
-        samples, rate = _read(partial)
+        try:
+            samples, rate = _read(partial)
+        except (OSError, EOFError, wave.Error) as err:
+            raise SynthesisError(f"the speech engine wrote no usable audio: {err}", code="tts-failed") from err
         track = track_from_audio(samples, rate)
         track.save(track_path)
         os.replace(partial, wav)
@@ -270,8 +288,6 @@ def join_clips(clips: list[Clip], path: Path) -> tuple[Path, VisemeTrack]:
         raise SynthesisError("nothing to say", code="empty")
     rate = clips[0].rate
     samples = np.concatenate([c.samples for c in clips])
-    from kiosk.voice.audio import write_wav
-
     write_wav(path, samples, rate)
     return path, VisemeTrack.join([c.visemes.shifted(0.0, c.duration) for c in clips])
 
