@@ -16,6 +16,20 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class SessionStarted:
+    """A visitor arrived (touched the screen or spoke after a quiet spell): the guide greets them."""
+
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class SessionEnded:
+    """The visitor left or said goodbye: the guide waves and goes back to idling."""
+
+    reason: str = "timeout"
+
+
+@dataclass(frozen=True)
 class ListeningStarted:
     mode: str
 
@@ -78,7 +92,9 @@ class VoiceUnavailable:
 
 
 Event = (
-    ListeningStarted
+    SessionStarted
+    | SessionEnded
+    | ListeningStarted
     | SpeechDetected
     | PartialTranscript
     | FinalTranscript
@@ -99,6 +115,8 @@ __all__ = [
     "ListeningStarted",
     "ListeningStopped",
     "PartialTranscript",
+    "SessionEnded",
+    "SessionStarted",
     "SpeakingStarted",
     "SpeakingStopped",
     "SpeechDetected",
