@@ -6,6 +6,8 @@ import click
 
 from kiosk import __version__
 from kiosk.cli.ask import ask, evaluate
+from kiosk.cli.avatar import avatar
+from kiosk.cli.avatar_render import avatar_render
 from kiosk.cli.models import models
 from kiosk.cli.pack import pack
 from kiosk.cli.voice import converse, say
@@ -23,5 +25,6 @@ main.add_command(evaluate)
 main.add_command(models)
 main.add_command(converse)
 main.add_command(say)
+main.add_command(avatar)
 
-__all__ = ["main"]
+__all__ = ["avatar_render", "main"]

@@ -107,6 +107,7 @@ class _PackLoader:
         self.problems: list[Problem] = []
         self.digest = hashlib.sha256()
         self._ref_lines: dict[tuple[int, int], int] = {}
+        self._avatar_line = 0
 
     # -- whole pack ------------------------------------------------------------------------------------------
 
@@ -117,6 +118,8 @@ class _PackLoader:
         phrases = self._phrases(languages)
         exhibits = self._exhibits(languages, venue)
         avatars = self._avatars()
+        if venue is not None and venue.avatar:
+            self._check_avatar_choice(venue.avatar, avatars)
         pack = None
         if venue is not None:
             pack = Pack(self.root, venue, exhibits, phrases, avatars, self.digest.hexdigest())
@@ -183,15 +186,21 @@ class _PackLoader:
         )
         if top is None:
             return None
-        kiosk_floor, kiosk_place, speech = 1, Text(), Speech()
+        kiosk_floor, kiosk_place, speech, avatar = 1, Text(), Speech(), None
         if "kiosk" in top:
             k = r.mapping(
-                top["kiosk"], "kiosk", ("floor",), ("place", "voices", "speech_rate", "volume"), what="the kiosk"
+                top["kiosk"],
+                "kiosk",
+                ("floor",),
+                ("place", "voices", "speech_rate", "volume", "avatar"),
+                what="the kiosk",
             )
             if k is not None:
                 kiosk_floor = r.integer(k.get("floor"), "kiosk.floor", what="the kiosk's floor") or 1
                 kiosk_place = r.text(k.get("place"), "kiosk.place", what="the kiosk's place")
                 speech = self._speech(r, k, languages)
+                avatar = r.string(k.get("avatar"), "kiosk.avatar", what="the avatar's name") or None
+                self._avatar_line = k["avatar"].line if avatar else 0
         galleries = self._galleries(r, top.get("galleries"))
         facilities = self._facilities(r, top.get("facilities"))
         self._check_gallery_facilities(r, galleries, facilities)
@@ -208,6 +217,7 @@ class _PackLoader:
             galleries=galleries,
             facilities=facilities,
             speech=speech,
+            avatar=avatar,
         )
 
     def _speech(self, r: Reader, k: dict[str, Y], languages: tuple[str, ...]) -> Speech:
@@ -616,17 +626,58 @@ class _PackLoader:
     # -- avatars ---------------------------------------------------------------------------------------------
 
     def _avatars(self) -> tuple[AvatarRef, ...]:
+        # Imported here: kiosk.avatar.package reads YAML with this package's helpers (an import cycle otherwise).
+        from kiosk.avatar.package import MANIFEST, validate_avatar
+
         folder = self.root / "avatars"
         if not folder.is_dir():
             return ()
         found: list[AvatarRef] = []
         for sub in sorted(folder.iterdir()):
-            manifest = sub / "avatar.yaml"
-            if sub.is_dir() and manifest.is_file():
-                rel = manifest.relative_to(self.root).as_posix()
-                if self._read(rel) is not None:
-                    found.append(AvatarRef(sub.name, manifest))
+            if not sub.is_dir() or sub.name.startswith((".", "_")):
+                continue
+            manifest = sub / MANIFEST
+            rel = f"avatars/{sub.name}/{MANIFEST}"
+            if not manifest.is_file():
+                self.problems.append(
+                    Problem(
+                        f"avatars/{sub.name}",
+                        0,
+                        "",
+                        f"this folder has no {MANIFEST}, so the kiosk ignores it; an avatar package is a folder with "
+                        f"{MANIFEST} and a .glb model (see docs/avatars.md)",
+                        Severity.WARNING,
+                        "missing-file",
+                    )
+                )
+                continue
+            try:
+                raw = manifest.read_bytes()
+            except OSError:
+                raw = b""
+            self.digest.update(rel.encode() + b"\0" + hashlib.sha256(raw).digest())
+            self.problems.extend(validate_avatar(sub, rel))
+            found.append(AvatarRef(sub.name, manifest))
         return tuple(found)
+
+    def _check_avatar_choice(self, name: str, avatars: tuple[AvatarRef, ...]) -> None:
+        names = [a.name for a in avatars]
+        if name in names:
+            return
+        have = (
+            f"Avatars in this pack: {one_of(names)}"
+            if names
+            else "This pack has no avatars; add a folder avatars/<name>/ with avatar.yaml and a .glb model"
+        )
+        self.problems.append(
+            Problem(
+                "content/venue.yaml",
+                self._avatar_line,
+                "kiosk.avatar",
+                f"unknown avatar '{name}'.{did_you_mean(name, names)} {have} (see docs/avatars.md)",
+                code="unknown-reference",
+            )
+        )
 
 
 def _line(y: Y, key: str) -> int:

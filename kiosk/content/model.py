@@ -112,6 +112,8 @@ class Venue:
     galleries: tuple[Gallery, ...]
     facilities: tuple[Facility, ...]
     speech: Speech = field(default_factory=Speech)
+    avatar: str | None = None
+    """``kiosk.avatar``: the avatar package the kiosk shows; None picks one (see :meth:`Pack.avatar_ref`)."""
 
     @property
     def default_language(self) -> str:
@@ -184,6 +186,11 @@ class AvatarRef:
 
     name: str
     path: Path
+    """The package's ``avatar.yaml``."""
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
 
 
 @dataclass(frozen=True)
@@ -202,6 +209,14 @@ class Pack:
 
     def exhibit(self, exhibit_id: str) -> Exhibit | None:
         return self._by_id.get(exhibit_id)
+
+    def avatar_ref(self) -> AvatarRef | None:
+        """The avatar the kiosk shows: ``kiosk.avatar``, else ``docent`` when the pack has it, else the first by
+        name; None when the pack has no avatars."""
+        if self.venue.avatar:
+            return next((a for a in self.avatars if a.name == self.venue.avatar), None)
+        chosen = next((a for a in self.avatars if a.name == "docent"), None)
+        return chosen or min(self.avatars, key=lambda a: a.name, default=None)
 
     @property
     def _by_id(self) -> dict[str, Exhibit]:
