@@ -85,11 +85,11 @@ def test_the_mouth_opens_for_aa_and_only_the_mouth_changes(face: OffscreenRender
 def test_the_eyes_close_at_a_blink(face: OffscreenRenderer) -> None:
     open_ = face.render_pose(NEUTRAL)
     closed = face.render_pose(Pose(morphs={"happy": 0.3, "blink": 1.0}))
+    mouth = region(changed(open_, face.render_pose(Pose(morphs={"happy": 0.3, "aa": 1.0}))))
     mask = changed(open_, closed)
     box = region(mask)
-    assert box is not None, "blinking changes nothing"
-    top, bottom, left, right = box
-    assert bottom < 240 * 0.6, "the change is in the upper face"
+    assert box is not None and mouth is not None, "blinking changes nothing"
+    assert box[1] < mouth[0], "the change is above the mouth"
     assert mask[:, :120].sum() > 20 and mask[:, 120:].sum() > 20, "both eyes close"
     assert darkness(closed, box) < 0.5 * darkness(open_, box), "the dark irises are covered by the lids"
 
@@ -105,7 +105,7 @@ def test_pointing_right_raises_the_arm_on_the_right_of_the_screen(portrait: Offs
     idle = portrait.render_pose(Pose(arms={"left": rest, "right": rest}))
     pointing = portrait.render_pose(Pose(arms={"left": Arm(78, 28, 84, 32), "right": rest}))
     mask = changed(idle, pointing)
-    ys, xs = np.nonzero(mask)
+    xs = np.nonzero(mask)[1]
     assert len(xs) > 200, "the arm did not move"
     assert np.mean(xs) > 135 + 20, "the moving arm is on the right side of the screen"
     assert xs.max() > 0.8 * 270, "the arm reaches out to the right, away from the body"
@@ -151,7 +151,7 @@ def test_lips_on_screen_follow_the_speech_within_40_ms(english: Speech) -> None:
     times = np.array([t for t, _ in seen])
     inside = (times >= 0) & (times < english.duration)
     opening = np.array([d for _, d in seen])[inside]
-    assert opening.max() > 0.2 and opening.min() < 0.05, "the mouth opens and closes while speaking"
+    assert opening.max() - opening.min() > 0.25, "the mouth opens and closes while speaking"
     offset = mouth_offset(times[inside], opening, audio_envelope(english.samples, english.rate, times[inside]))
     assert abs(offset) <= 0.040, f"the mouth is {offset * 1000:.0f} ms off the sound"
 

@@ -130,6 +130,9 @@ class OffscreenRenderer:
         lo, _ = self.guide.rig.body.getTightBounds(self.scene)
         self.stage.front = max(0.0, -lo.y)
         self.frame()
+        # The first frames fill the shadow map; without them the first image would have no shadows.
+        for _ in range(2):
+            self.base.taskMgr.step()
         return self.guide
 
     def frame(self) -> None:
@@ -141,7 +144,7 @@ class OffscreenRenderer:
             z = (head.z if head is not None else h * 0.86) + h * 0.045
             self.lens.setFov(math.degrees(2 * math.atan(math.tan(math.radians(8)) * aspect)), 16.0)
             self.lens.setNearFar(min(0.05, h * 0.02), max(30.0, h * 20))
-            distance = h * 0.13 / math.tan(math.radians(8))
+            distance = h * 0.085 / math.tan(math.radians(8))
             self.camera.setPos(0, -distance, z)
             self.camera.lookAt(LPoint3f(0, 0, z))
             return
@@ -249,8 +252,8 @@ __all__ = [
     "RenderError",
     "Shot",
     "changed",
-    "darkened",
     "contact_sheet",
+    "darkened",
     "region",
     "showbase",
     "write_png",

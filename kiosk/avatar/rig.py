@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from panda3d.core import (
     AnimControl,
     AnimControlCollection,
-    PartGroup,
-    autoBind,
     CharacterJointEffect,
     LMatrix4f,
     LPoint3f,
@@ -26,7 +24,9 @@ from panda3d.core import (
     LVector3f,
     NodePath,
     PandaNode,
+    PartGroup,
     TransformState,
+    autoBind,
 )
 
 from kiosk.avatar.behaviour import ROTATED, Arm, Pose

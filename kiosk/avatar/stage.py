@@ -21,9 +21,9 @@ from panda3d.core import (
     GeomVertexData,
     GeomVertexFormat,
     GeomVertexWriter,
-    Material,
     LColor,
     LPoint3f,
+    Material,
     NodePath,
     PerspectiveLens,
 )

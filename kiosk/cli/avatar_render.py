@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import numpy as np
 
+from kiosk.avatar.package import AvatarSpec
 from kiosk.cli.avatar import avatar
 from kiosk.cli.common import EXIT_INVALID, EXIT_OK, EXIT_UNUSABLE, load_or_exit, pack_path
 from kiosk.content import Pack
@@ -37,8 +38,9 @@ def _size(value: str) -> tuple[int, int]:
     "--behaviour",
     default="session",
     show_default=True,
-    type=click.Choice(["idle", "greet", "listen", "think", "talk", "point", "goodbye", "session", "all"]),
-    help="Which moment to render; 'all' renders each behaviour into its own folder and sheet.",
+    type=click.Choice(["idle", "greet", "listen", "think", "talk", "point", "goodbye", "session", "all", "faces"]),
+    help="Which moment to render; 'all' renders each behaviour into its own sheet; 'faces' a close-up sheet of "
+    "every mouth shape and expression.",
 )
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the frames.")
 @click.option("--avatar", "avatar_dir", type=click.Path(exists=True, file_okay=False), help="Avatar folder.")
@@ -89,6 +91,9 @@ def avatar_render(
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_INVALID)
     out = Path(out_dir)
+    if behaviour == "faces":
+        _faces(spec, out, width, height)
+        sys.exit(EXIT_OK)
     wanted = list(BEHAVIOURS) if behaviour == "all" else [behaviour]
     speech = None
     if any(b in SPEAKING for b in wanted):
@@ -142,6 +147,28 @@ def avatar_render(
         click.echo(f"animation code per frame: median {frame_ms[len(frame_ms) // 2]:.2f} ms")
     renderer.close()
     sys.exit(EXIT_OK)
+
+
+FACES = ("neutral", "aa", "ih", "ou", "ee", "oh", "blink", "happy", "surprised", "sad")
+
+
+def _faces(spec: AvatarSpec, out: Path, width: int, height: int) -> None:
+    """One close-up per mouth shape and expression, in that order, on one sheet (OUT/faces.png)."""
+    from kiosk.avatar.behaviour import Pose
+    from kiosk.avatar.render import OffscreenRenderer, RenderError, Shot, contact_sheet, write_png
+
+    side = min(width, height)
+    try:
+        renderer = OffscreenRenderer(Shot(side, side, "face"))
+        renderer.load(spec)
+    except (RenderError, DocentError) as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    images = [renderer.render_pose(Pose(morphs={} if name == "neutral" else {name: 1.0})) for name in FACES]
+    renderer.close()
+    path = out / "faces.png"
+    write_png(contact_sheet(images, columns=5, shrink=2), path)
+    click.echo(f"faces: {', '.join(FACES)} -> {path}")
 
 
 def _pack_avatar(pack: Pack) -> Path:
