@@ -120,7 +120,7 @@ class OffscreenRenderer:
         self.audio = SteppedAudioOut()
         self.clock = ClockObject.getGlobalClock()
         self.clock.setMode(ClockObject.MSlave)
-        self._still = 10_000.0
+        self._offset = 0.0
 
     def load(self, spec: AvatarSpec, seed: int = 7) -> Guide:
         if self.guide is not None:
@@ -153,20 +153,30 @@ class OffscreenRenderer:
 
     def render(self, t: float) -> np.ndarray:
         """Pose the guide for time ``t`` and render; the frame as an (height, width, 3) uint8 array."""
-        self.clock.setFrameTime(t)
+        self._tick(t)
         if self.guide is not None:
             self.guide.step(t)
             self.guide.rig.refresh()
         self.base.taskMgr.step()
         return self.pixels()
 
+    def _tick(self, t: float | None) -> None:
+        """Set Panda3D's clock for a frame at sequence time ``t`` (None: a still). Panda3D animates vertices once per
+        new frame time and the clock is shared by every renderer, so frame times only ever move forward: a new
+        sequence, or a still, continues after the last frame rendered (clips see the same offsets within a run)."""
+        last = self.clock.getFrameTime()
+        if t is None:
+            self.clock.setFrameTime(last + 1.0)
+            return
+        if self._offset + t <= last:
+            self._offset = last + 1.0 - t
+        self.clock.setFrameTime(self._offset + t)
+
     def render_pose(self, pose: Pose) -> np.ndarray:
         """Render one exact pose (no behaviour, no lips): how tests look at a single mouth shape or gesture."""
         if self.guide is None:
             raise RenderError("load an avatar first")
-        # Panda3D recomputes animated vertices once per frame time, so each still gets a time of its own.
-        self._still += 1.0
-        self.clock.setFrameTime(self._still)
+        self._tick(None)
         self.guide.rig.apply(pose)
         self.guide.rig.refresh()
         self.base.taskMgr.step()
