@@ -23,9 +23,9 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.bench_mind import write_section
+from kiosk.avatar.behaviour import Pose
 from kiosk.avatar.lipsync import audio_envelope, mouth_offset
 from kiosk.avatar.package import load_avatar
-from kiosk.avatar.behaviour import Pose
 from kiosk.avatar.render import OffscreenRenderer, Shot, darkened, region
 from kiosk.avatar.sequences import Speech, play, script
 from kiosk.ops.paths import demo_pack_path
@@ -111,7 +111,7 @@ def main() -> None:
     lines = [
         "## Avatar (issue 5)",
         "",
-        f"`{' '.join(['.venv/bin/python -m benchmarks.bench_avatar', *(['--write', str(args.write)] if args.write else [])])}`"
+        f"`.venv/bin/python -m benchmarks.bench_avatar{' --write ' + str(args.write) if args.write else ''}`"
         f" on {platform.node()} ({os.cpu_count()} CPUs, {platform.machine()}), "
         f"{datetime.date.today().isoformat()}; renderer: Mesa llvmpipe (software OpenGL) unless noted.",
         "",

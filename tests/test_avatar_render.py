@@ -103,7 +103,7 @@ def test_expressions_change_the_face(face: OffscreenRenderer) -> None:
 def test_pointing_right_raises_the_arm_on_the_right_of_the_screen(portrait: OffscreenRenderer) -> None:
     rest = Arm()
     idle = portrait.render_pose(Pose(arms={"left": rest, "right": rest}))
-    pointing = portrait.render_pose(Pose(arms={"left": Arm(78, 28, 84, 32), "right": rest}))
+    pointing = portrait.render_pose(Pose(arms={"left": Arm(55, 42, 68, 50), "right": rest}))
     mask = changed(idle, pointing)
     xs = np.nonzero(mask)[1]
     assert len(xs) > 200, "the arm did not move"

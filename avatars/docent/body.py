@@ -53,9 +53,9 @@ def torso_front(x: Array, y: Array, offset: Array | float = 0.0) -> Array:
 
 
 def blazer() -> Part:
-    ys = np.concatenate([np.linspace(HEM_Y, 1.30, 18), np.linspace(1.315, TOP_Y, 9)])
+    ys = np.concatenate([np.linspace(HEM_Y, 1.30, 16), np.linspace(1.315, TOP_Y, 9)])
     w, f, b, c, e = torso_profile(ys)
-    segs = 36
+    segs = 32
     ang = np.linspace(-np.pi, np.pi, segs, endpoint=False)
     ang = ang - 0.25 * np.sin(2 * ang)  # a few more columns at the sides, where the shoulders curve
     rings = []
@@ -153,7 +153,7 @@ def shirt_collar() -> list[Part]:
     w = chain(band.pos, ["chest", "neck"], [jpos("chest"), neck_c, jpos("head")], [0.03])
     parts = [Part("shirt_collar", "shirt", band, w)]
     # left flap: corners top-inner, top-outer, point, bottom-inner (x, y on the chest)
-    corners = np.array([[0.003, 1.428], [0.045, 1.426], [0.044, 1.368], [0.005, 1.398]])
+    corners = np.array([[0.003, 1.430], [0.037, 1.431], [0.033, 1.366], [0.005, 1.396]])
     u = np.linspace(0, 1, 7)[None, :, None]
     v = np.linspace(0, 1, 6)[:, None, None]
     top = corners[0] + (corners[1] - corners[0]) * u
@@ -292,7 +292,7 @@ def sleeve() -> Part:
     path = np.concatenate([path, end])
     side = np.concatenate([side, side[-1:] * 0.94, side[-1:] * 0.78])
     front = np.concatenate([front, front[-1:] * 0.94, front[-1:] * 0.78])
-    geo = sweep(path, side, front, ref=(1, 0, 0), segs=20, exponent=2.1, cap_start=3, cap_end=2, cap_scale=0.45)
+    geo = sweep(path, side, front, ref=(1, 0, 0), segs=18, exponent=2.1, cap_start=3, cap_end=2, cap_scale=0.45)
     geo = orient(geo, jpos("lower_arm_L"))
     return Part("sleeve_L", "blazer", geo, arm_weights(geo.pos))
 
@@ -354,7 +354,7 @@ def hand() -> Part:
                         + [pts_arr[1] + (pts_arr[2] - pts_arr[1]) * t for t in (0.0, 0.5)]
                         + [pts_arr[2] + (pts_arr[3] - pts_arr[2]) * t for t in (0.0, 0.5, 1.0)])
         taper = np.linspace(1.0, 0.82, len(fine))
-        pieces.append(sweep(fine, radius * taper * 0.92, radius * taper, ref=inward, segs=7, cap_start=1,
+        pieces.append(sweep(fine, radius * taper * 0.92, radius * taper, ref=inward, segs=6, cap_start=1,
                             cap_end=2))
     # thumb from the base of the palm, forward and down
     tdir = down * 0.80 + front * 0.36 + inward * 0.40
@@ -418,7 +418,7 @@ def trouser_leg() -> Part:
     path = np.concatenate([path, end])
     r_side = np.concatenate([r_side, r_side[-1:] * 0.93, r_side[-1:] * 0.75])
     r_front = np.concatenate([r_front, r_front[-1:] * 0.93, r_front[-1:] * 0.75])
-    geo = sweep(path, r_side, r_front, ref=(1, 0, 0), segs=18, exponent=2.05, cap_start=2, cap_end=2)
+    geo = sweep(path, r_side, r_front, ref=(1, 0, 0), segs=16, exponent=2.05, cap_start=2, cap_end=2)
     geo = orient(geo, k)
     return Part("trouser_leg_L", "trousers", geo, leg_weights(geo.pos))
 

@@ -25,7 +25,8 @@ Rig contract (the kiosk runtime depends on it):
 * No animations: the kiosk animates the guide procedurally.
 
 Modules beside this script: ``shapes.py`` (mesh primitives), ``rig.py`` (skeleton and skin weights), ``face.py``
-(head, face and morph targets), ``body.py`` (clothed body) and ``gltfwrite.py`` (the .glb writer).
+(head skin, eyes, mouth, brows and the morph targets), ``hair.py`` (hair and ears), ``body.py`` (the clothed body)
+and ``gltfwrite.py`` (the .glb writer).
 """
 
 from __future__ import annotations
@@ -37,9 +38,12 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.dont_write_bytecode = True  # keep __pycache__ out of the avatar package (it ships in the content pack)
 
+import face  # noqa: E402
+import hair  # noqa: E402
 from body import build_body  # noqa: E402
-from face import EYE_CENTRE, TARGET_NAMES, build_head, normals_and_deltas  # noqa: E402
+from face import EYE_CENTRE, TARGET_NAMES, normals_and_deltas  # noqa: E402
 from gltfwrite import Joint, Material, Mesh, Primitive, write_glb  # noqa: E402
 from rig import JOINT_ORDER, Part, skeleton, top4  # noqa: E402
 from shapes import vertex_normals  # noqa: E402
@@ -106,6 +110,14 @@ def primitive(parts: list[Part], morphs: bool) -> Primitive:
     mat = list(MATERIALS).index(parts[0].material)
     return Primitive(mat, np.concatenate(pos), np.concatenate(normals), joints, w,
                      np.concatenate(faces).astype(np.uint32), targets)
+
+
+def build_head() -> list[Part]:
+    """Skin (without the part the hair hides), face features with their morph targets, eyes, ears and hair."""
+    parts = [face.skin_part(hidden=hair.under_hair), *face.face_parts(), *hair.ear_parts(), hair.hair_part(),
+             hair.hair_locks()]
+    face.scale_head(parts)
+    return parts
 
 
 def build() -> tuple[list[Joint], list[Mesh]]:

@@ -263,10 +263,10 @@ class Behaviour:
         return pose
 
     def _wave(self, pose: Pose, since: float, bow: bool) -> None:
-        up = bump(since, 0.0, 0.5, 1.6, 0.45)
+        up = bump(since, 0.0, 0.65, 1.45, 0.5)
         swing = math.sin(since * 2.0 * math.pi * 1.7) * up
         idle = pose.arms["right"]
-        target = Arm(72.0, 18.0, 150.0 + 22.0 * swing, 18.0)
+        target = Arm(22.0, 42.0, 165.0 + 14.0 * swing, 30.0)
         pose.arms["right"] = _lerp_arm(idle, target, up)
         h, p, r = pose.rotations["head"]
         pose.rotations["head"] = (h - 5.0 * up, p + 3.0 * up, r - 7.0 * up)
@@ -347,8 +347,8 @@ def _lerp_arm(a: Arm, b: Arm, k: float) -> Arm:
 
 # Which arm, the arm's direction, and where the head turns: (heading, pitch). "right"/"left" are the visitor's.
 _POINTS: dict[str, tuple[str, Arm, tuple[float, float]]] = {
-    "right": ("left", Arm(78.0, 28.0, 84.0, 32.0), (24.0, 2.0)),
-    "left": ("right", Arm(78.0, 28.0, 84.0, 32.0), (-24.0, 2.0)),
+    "right": ("left", Arm(55.0, 42.0, 68.0, 50.0), (24.0, 2.0)),
+    "left": ("right", Arm(55.0, 42.0, 68.0, 50.0), (-24.0, 2.0)),
     "up": ("right", Arm(40.0, 55.0, 62.0, 120.0), (-8.0, 16.0)),
     "ahead": ("right", Arm(25.0, 62.0, 30.0, 78.0), (-6.0, 0.0)),
     "behind": ("right", Arm(60.0, 45.0, 70.0, 60.0), (-12.0, 0.0)),
