@@ -111,7 +111,7 @@ def main() -> None:
     lines = [
         "## Avatar (issue 5)",
         "",
-        f"`.venv/bin/python -m benchmarks.bench_avatar{' --write ' + str(args.write) if args.write else ''}`"
+        f"`.venv/bin/python -m benchmarks.bench_avatar --seconds {args.seconds:g}{' --write ' + str(args.write) if args.write else ''}`"
         f" on {platform.node()} ({os.cpu_count()} CPUs, {platform.machine()}), "
         f"{datetime.date.today().isoformat()}; renderer: Mesa llvmpipe (software OpenGL) unless noted.",
         "",
