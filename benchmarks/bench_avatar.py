@@ -108,10 +108,11 @@ def main() -> None:
     results = {f"{w}x{h}": frame_rate((w, h), said, args.seconds) for w, h in ((1080, 1920), (540, 960))}
     offset = lip_offset_on_pixels(said)
     spec = load_avatar(demo_pack_path() / "avatars" / "docent")
+    write = f" --write {args.write}" if args.write else ""
     lines = [
         "## Avatar (issue 5)",
         "",
-        f"`.venv/bin/python -m benchmarks.bench_avatar --seconds {args.seconds:g}{' --write ' + str(args.write) if args.write else ''}`"
+        f"`.venv/bin/python -m benchmarks.bench_avatar --seconds {args.seconds:g}{write}`"
         f" on {platform.node()} ({os.cpu_count()} CPUs, {platform.machine()}), "
         f"{datetime.date.today().isoformat()}; renderer: Mesa llvmpipe (software OpenGL) unless noted.",
         "",
