@@ -16,7 +16,7 @@ from typing import Final
 
 from kiosk.avatar.gltfdoc import AvatarModelError, GltfDoc, read_gltf
 from kiosk.content.fields import Reader
-from kiosk.content.problems import Problem, Severity, did_you_mean
+from kiosk.content.problems import Problem, Severity, did_you_mean, errors_in, warnings_in
 from kiosk.content.yamlsrc import Y, read_yaml
 from kiosk.errors import DocentError
 
@@ -114,11 +114,11 @@ class AvatarReport:
 
     @property
     def errors(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+        return errors_in(self.problems)
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
+        return warnings_in(self.problems)
 
     @property
     def ok(self) -> bool:

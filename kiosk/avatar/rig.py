@@ -31,7 +31,7 @@ from panda3d.core import (
 
 from kiosk.avatar.behaviour import ROTATED, Arm, Pose
 from kiosk.avatar.loader import load_model
-from kiosk.avatar.package import FACING_HEADING, AvatarSpec
+from kiosk.avatar.package import AvatarSpec
 
 ONE_SHOT = ("greet", "goodbye", "nod")
 """Behaviours whose clip plays once from the start each time; the others loop."""
@@ -118,7 +118,7 @@ class Rig:
         self.body = parent.attachNewNode(f"avatar-{spec.root.name}")
         self.model = load_model(spec.model)
         self.model.reparentTo(self.body)
-        self.model.setH(FACING_HEADING.get(spec.facing, 0.0))
+        self.model.setH(spec.heading)
         self._fit()
         self._bundles = [c.node().getBundle(0) for c in self.model.findAllMatches("**/+Character")]
         self._controls = _bind_clips(self.model)

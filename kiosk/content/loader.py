@@ -31,7 +31,7 @@ from kiosk.content.model import (
     Tickets,
     Venue,
 )
-from kiosk.content.problems import Problem, Severity, did_you_mean, one_of, typo_of
+from kiosk.content.problems import Problem, Severity, did_you_mean, errors_in, one_of, typo_of, warnings_in
 from kiosk.content.text import Text
 from kiosk.content.yamlsrc import Y, read_yaml
 from kiosk.errors import ContentError
@@ -69,11 +69,11 @@ class Report:
 
     @property
     def errors(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+        return errors_in(self.problems)
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
+        return warnings_in(self.problems)
 
     @property
     def ok(self) -> bool:

@@ -37,6 +37,14 @@ class Problem:
         return f"{where}{prefix}{self.message}"
 
 
+def errors_in(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    return tuple(p for p in problems if p.severity is Severity.ERROR)
+
+
+def warnings_in(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    return tuple(p for p in problems if p.severity is Severity.WARNING)
+
+
 def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
     """`` Did you mean 'x'?`` when a choice is close to ``word``, else an empty string."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
@@ -79,4 +87,4 @@ def one_of(choices: Iterable[str]) -> str:
     return ", ".join(sorted(set(choices)))
 
 
-__all__ = ["Problem", "Severity", "did_you_mean", "one_of", "typo_of"]
+__all__ = ["Problem", "Severity", "did_you_mean", "errors_in", "one_of", "typo_of", "warnings_in"]
