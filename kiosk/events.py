@@ -30,6 +30,16 @@ class SessionEnded:
 
 
 @dataclass(frozen=True)
+class QuestionAsked:
+    """A visitor's question as the mind received it: typed, tapped (a suggested or curated question) or spoken."""
+
+    text: str
+    language: str
+    via: str
+    """"typed", "tapped" or "voice"."""
+
+
+@dataclass(frozen=True)
 class ListeningStarted:
     mode: str
 
@@ -94,6 +104,7 @@ class VoiceUnavailable:
 Event = (
     SessionStarted
     | SessionEnded
+    | QuestionAsked
     | ListeningStarted
     | SpeechDetected
     | PartialTranscript
@@ -115,6 +126,7 @@ __all__ = [
     "ListeningStarted",
     "ListeningStopped",
     "PartialTranscript",
+    "QuestionAsked",
     "SessionEnded",
     "SessionStarted",
     "SpeakingStarted",

@@ -23,6 +23,8 @@ class AudioOut(ABC):
 
     on_first_sample: Callable[[float], None] | None = None
     """Called (from the audio thread) with the monotonic time the clip's first sample was output."""
+    volume: float = 1.0
+    """0.0 to 1.0, applied to the next clip played (the kiosk's volume control)."""
 
     def __init__(self) -> None:
         self._played = 0
@@ -112,7 +114,8 @@ class SoundDeviceOut(AudioOut):
 
     def play(self, samples: np.ndarray, rate: int) -> None:
         self.stop()
-        self._samples = samples.astype(np.int16)
+        gain = min(1.0, max(0.0, self.volume))
+        self._samples = (samples.astype(np.float32) * gain).astype(np.int16) if gain < 1.0 else samples.astype(np.int16)
         self._played = 0
         self._rate = rate
         self._first = True
