@@ -1,0 +1,419 @@
+"""The kiosk's own settings: ``kiosk.yaml``, read once at start-up into a frozen :class:`KioskConfig`.
+
+The file lives in the data folder (``data_dir()/kiosk.yaml``; ``DOCENT_HOME`` moves it). Without the file the
+kiosk runs with defaults in a window, which is how a developer or a curator previews a pack; ``from_file`` tells
+the app which case it is in. Every mistake in the file is a :class:`~kiosk.content.problems.Problem` naming the
+file, the line and the field, and what would be valid; :class:`ConfigError` carries all of them at once, and a
+configuration with errors is never applied in part.
+
+Privacy: ``keep_audio`` is off by default and no visitor audio is ever written to disk. A technician may turn it on
+for a short debugging session (recordings go under the data folder); turn it off again afterwards.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import yaml
+
+from kiosk.content.problems import Problem, did_you_mean
+from kiosk.content.yamlsrc import Y, read_yaml
+from kiosk.errors import DocentError
+from kiosk.ops.paths import data_dir
+
+CONFIG_NAME = "kiosk.yaml"
+IDLE_TIMEOUT_RANGE = (10, 600)
+RENDER_SCALE_RANGE = (0.25, 1.0)
+PIN_PATTERN = re.compile(r"^[0-9]{4,8}$")
+LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
+
+
+class Orientation(StrEnum):
+    AUTO = "auto"
+    PORTRAIT = "portrait"
+    LANDSCAPE = "landscape"
+
+
+class ViewMode(StrEnum):
+    AUTO = "auto"
+    """A native Panda3D window where the graphics driver allows it, else offscreen rendering."""
+    NATIVE = "native"
+    OFFSCREEN = "offscreen"
+
+
+class ConfigError(DocentError):
+    """``kiosk.yaml`` has mistakes; ``problems`` lists every one (file, line, field, what would be valid)."""
+
+    code = "config-error"
+
+    def __init__(self, path: Path, problems: Sequence[Problem]) -> None:
+        self.path = path
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(
+            f"the kiosk configuration {path} has {count} problem{'s' if count != 1 else ''}; "
+            f"fix {'them' if count != 1 else 'it'} and start the kiosk again:\n{lines}"
+        )
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    """Validated kiosk settings. Build with :func:`load_config`; the defaults are a windowed preview."""
+
+    pack: Path | None = None
+    """The content pack folder; None is the bundled demo venue."""
+    language: str | None = None
+    """The language the kiosk starts in (and returns to when idle); None is the venue's first language."""
+    fullscreen: bool = False
+    """Full screen without window decorations; true by default whenever ``kiosk.yaml`` exists."""
+    orientation: Orientation = Orientation.AUTO
+    idle_timeout_s: int = 45
+    """Seconds without a visitor before the guide says goodbye and the screen returns to the start."""
+    staff_pin: str | None = None
+    """4 to 8 digits that open the staff panel; None means the panel only opens in a windowed preview."""
+    hands_free: bool = False
+    large_text: bool = False
+    high_contrast: bool = False
+    reduced_motion: bool = False
+    volume: int | None = None
+    """0 to 100; None is the pack's own volume."""
+    microphone: str | int | None = None
+    """An input device name (or part of one) or index; None is the system default."""
+    speaker: str | int | None = None
+    view: ViewMode = ViewMode.AUTO
+    render_scale: float | None = None
+    """Offscreen rendering resolution as a share of the window (0.25 to 1.0); None chooses by frame rate."""
+    keep_audio: bool = False
+    """Debugging only: keep recordings of what the microphone heard. Off by default: no visitor audio is ever
+    written to disk unless a technician turns this on."""
+    path: Path | None = None
+    """The file these settings came from; None when there was no ``kiosk.yaml``."""
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    """The line of each key in the file, for later messages about a value (e.g. a language the pack lacks)."""
+
+    @property
+    def from_file(self) -> bool:
+        return self.path is not None
+
+    def start_language(self, languages: Sequence[str]) -> str:
+        """The language to start in, given the venue's languages (first one when none is configured)."""
+        if self.language and self.language in languages:
+            return self.language
+        return languages[0]
+
+    def check_languages(self, languages: Sequence[str]) -> None:
+        """Raise :class:`ConfigError` when ``language`` is not one of the pack's (known only after the pack loads)."""
+        if self.language is None or self.language in languages:
+            return
+        where = self.path or config_path()
+        problem = Problem(
+            str(where),
+            self.lines.get("language", 0),
+            "language",
+            f"'{self.language}' is not one of this venue's languages.{did_you_mean(self.language, languages)} "
+            f"Use one of: {', '.join(languages)}, or remove the line to start in '{languages[0]}'",
+            code="unknown-language",
+        )
+        raise ConfigError(where, [problem])
+
+
+def config_path() -> Path:
+    """Where the kiosk looks for its configuration: ``data_dir()/kiosk.yaml``."""
+    return data_dir() / CONFIG_NAME
+
+
+def load_config(path: Path | None = None, *, required: bool = False) -> KioskConfig:
+    """Read ``kiosk.yaml`` (``path``, or :func:`config_path` when None).
+
+    A missing file gives the defaults (``from_file`` False), unless ``required`` (a path the technician named).
+    Raises :class:`ConfigError` with every problem when the file has mistakes.
+    """
+    where = path or config_path()
+    name = str(where)
+    if not where.exists():
+        if required:
+            problem = Problem(name, 0, "", "the file does not exist; check the path", code="missing")
+            raise ConfigError(where, [problem])
+        return KioskConfig()
+    problems: list[Problem] = []
+    doc, raw = read_yaml(where, name, problems)
+    if doc is None:
+        raise ConfigError(where, problems)
+    config = _Fields(where, raw, problems).read(doc)
+    if problems or config is None:
+        raise ConfigError(where, sorted(problems, key=lambda p: p.line))
+    return config
+
+
+# -- reading -------------------------------------------------------------------------------------------------
+
+_BOOLS = ("fullscreen", "hands_free", "large_text", "high_contrast", "reduced_motion", "keep_audio")
+KEYS = (
+    "pack",
+    "language",
+    "fullscreen",
+    "orientation",
+    "idle_timeout_s",
+    "staff_pin",
+    "hands_free",
+    "large_text",
+    "high_contrast",
+    "reduced_motion",
+    "volume",
+    "microphone",
+    "speaker",
+    "view",
+    "render_scale",
+    "keep_audio",
+)
+
+
+class _Fields:
+    """Reads the keys of one kiosk.yaml, collecting every problem."""
+
+    def __init__(self, path: Path, raw: bytes, problems: list[Problem]) -> None:
+        self.path = path
+        self.name = str(path)
+        self.raw = raw
+        self.problems = problems
+
+    def error(self, line: int, key: str, message: str, code: str = "invalid") -> None:
+        self.problems.append(Problem(self.name, line, key, message, code=code))
+
+    def read(self, doc: Y) -> KioskConfig | None:
+        if not doc.is_map:
+            self.error(doc.line, "", f"kiosk.yaml must be a map of 'key: value' lines, not {_kind(doc)}", "wrong-type")
+            return None
+        values: dict[str, Y] = doc.value
+        for key in values:
+            if key not in KEYS:
+                self.error(
+                    doc.key_lines.get(key, doc.line),
+                    key,
+                    f"unknown setting '{key}'.{did_you_mean(key, KEYS)} Valid settings: {', '.join(KEYS)}",
+                    "unknown-key",
+                )
+        bools = {key: self.boolean(values.get(key), key) for key in _BOOLS}
+        fullscreen = bools["fullscreen"]
+        return KioskConfig(
+            pack=self.pack(values.get("pack")),
+            language=self.language(values.get("language")),
+            fullscreen=True if fullscreen is None else fullscreen,
+            orientation=Orientation(self.choice(values.get("orientation"), "orientation", Orientation, "auto")),
+            idle_timeout_s=self.integer(values.get("idle_timeout_s"), "idle_timeout_s", IDLE_TIMEOUT_RANGE, "seconds")
+            or 45,
+            staff_pin=self.pin(values.get("staff_pin")),
+            hands_free=bool(bools["hands_free"]),
+            large_text=bool(bools["large_text"]),
+            high_contrast=bool(bools["high_contrast"]),
+            reduced_motion=bool(bools["reduced_motion"]),
+            volume=self.integer(values.get("volume"), "volume", (0, 100), "percent"),
+            microphone=self.device(values.get("microphone"), "microphone"),
+            speaker=self.device(values.get("speaker"), "speaker"),
+            view=ViewMode(self.choice(values.get("view"), "view", ViewMode, "auto")),
+            render_scale=self.scale(values.get("render_scale")),
+            keep_audio=bool(bools["keep_audio"]),
+            path=self.path,
+            lines=dict(doc.key_lines),
+        )
+
+    def boolean(self, y: Y | None, key: str) -> bool | None:
+        if y is None or y.value is None:
+            return None
+        if not isinstance(y.value, bool):
+            self.error(y.line, key, f"{key} must be true or false (without quotes), not {_kind(y)}", "wrong-type")
+            return None
+        return y.value
+
+    def choice(self, y: Y | None, key: str, choices: type[StrEnum], default: str) -> str:
+        if y is None or y.value is None:
+            return default
+        options = [c.value for c in choices]
+        if not isinstance(y.value, str) or y.value.strip().lower() not in options:
+            shown = f"'{y.value}'" if isinstance(y.value, str) else _kind(y)
+            hint = did_you_mean(str(y.value), options)
+            self.error(
+                y.line, key, f"{shown} is not a valid {key}.{hint} Use one of: {', '.join(options)}", "bad-choice"
+            )
+            return default
+        return y.value.strip().lower()
+
+    def integer(self, y: Y | None, key: str, bounds: tuple[int, int], unit: str) -> int | None:
+        if y is None or y.value is None:
+            return None
+        low, high = bounds
+        if isinstance(y.value, bool) or not isinstance(y.value, int):
+            self.error(
+                y.line,
+                key,
+                f"{key} must be a whole number of {unit} from {low} to {high}, not {_kind(y)}",
+                "wrong-type",
+            )
+            return None
+        if not low <= y.value <= high:
+            self.error(y.line, key, f"{key} must be from {low} to {high} {unit}, not {y.value}", "out-of-range")
+            return None
+        value: int = y.value
+        return value
+
+    def scale(self, y: Y | None) -> float | None:
+        if y is None or y.value is None:
+            return None
+        low, high = RENDER_SCALE_RANGE
+        if isinstance(y.value, bool) or not isinstance(y.value, int | float) or not math.isfinite(y.value):
+            self.error(
+                y.line,
+                "render_scale",
+                f"render_scale must be a number from {low} to {high}, not {_kind(y)}",
+                "wrong-type",
+            )
+            return None
+        if not low <= y.value <= high:
+            self.error(
+                y.line,
+                "render_scale",
+                f"render_scale must be from {low} to {high} (a share of the window's size), not {y.value}; "
+                "remove the line to let the kiosk choose",
+                "out-of-range",
+            )
+            return None
+        return float(y.value)
+
+    def pin(self, y: Y | None) -> str | None:
+        if y is None or y.value is None:
+            return None
+        if isinstance(y.value, int) and not isinstance(y.value, bool):
+            text = self._written(y) or str(y.value)  # 0123 is read by YAML as octal 83: use the digits as written
+        elif isinstance(y.value, str):
+            text = y.value.strip()
+        else:
+            text = ""
+        if not PIN_PATTERN.match(text):
+            shown = f"'{text}'" if text else _kind(y)
+            self.error(
+                y.line,
+                "staff_pin",
+                f'staff_pin must be 4 to 8 digits (e.g. staff_pin: "4821"), not {shown}; '
+                "put it in quotes if it starts with 0",
+                "bad-pin",
+            )
+            return None
+        return text
+
+    def _written(self, y: Y) -> str | None:
+        """The staff_pin scalar exactly as written in the file (YAML turns 0123 into 83 and 12_34 into 1234)."""
+        try:
+            node = yaml.compose(self.raw.decode("utf-8").lstrip("\ufeff"), Loader=yaml.SafeLoader)
+        except (yaml.YAMLError, UnicodeDecodeError):
+            return None
+        if not isinstance(node, yaml.MappingNode):
+            return None
+        for key_node, value_node in node.value:
+            if getattr(key_node, "value", None) == "staff_pin" and isinstance(value_node, yaml.ScalarNode):
+                return str(value_node.value).strip()
+        return None
+
+    def device(self, y: Y | None, key: str) -> str | int | None:
+        if y is None or y.value is None:
+            return None
+        if isinstance(y.value, str) and y.value.strip():
+            return y.value.strip()
+        if isinstance(y.value, int) and not isinstance(y.value, bool) and y.value >= 0:
+            return y.value
+        self.error(
+            y.line,
+            key,
+            f"{key} must be a device name (or part of one), a device number from 0, or empty for the system default, "
+            f"not {_kind(y)}",
+            "wrong-type",
+        )
+        return None
+
+    def language(self, y: Y | None) -> str | None:
+        if y is None or y.value is None:
+            return None
+        if not isinstance(y.value, str) or not LANGUAGE_PATTERN.match(y.value.strip()):
+            self.error(
+                y.line,
+                "language",
+                f"language must be a language code such as en, zh or ko, not {_kind(y)}; "
+                "remove the line to start in the venue's first language",
+                "bad-language",
+            )
+            return None
+        return y.value.strip()
+
+    def pack(self, y: Y | None) -> Path | None:
+        if y is None or y.value is None:
+            return None
+        if not isinstance(y.value, str) or not y.value.strip():
+            self.error(y.line, "pack", f"pack must be the path of a content pack folder, not {_kind(y)}", "wrong-type")
+            return None
+        folder = Path(y.value.strip()).expanduser()
+        if not folder.is_absolute():
+            folder = self.path.parent / folder
+        if not (folder / "content" / "venue.yaml").is_file():
+            self.error(
+                y.line,
+                "pack",
+                f"there is no content pack at {folder} (a pack is a folder with content/venue.yaml); check the path "
+                "(relative paths start from the folder of kiosk.yaml), or remove the line to use the demo venue",
+                "missing-pack",
+            )
+            return None
+        return folder
+
+
+def _kind(y: Y) -> str:
+    if y.is_map:
+        return "a map"
+    if y.is_list:
+        return "a list"
+    if y.value is None:
+        return "empty"
+    if isinstance(y.value, bool):
+        return f"yes/no ({str(y.value).lower()})"
+    if isinstance(y.value, int | float):
+        return f"a number ({y.value})"
+    return f"text ('{y.value}')"
+
+
+EXAMPLE = """\
+# kiosk.yaml: this kiosk's own settings. Every line is optional; delete a line to get its default.
+pack: /srv/docent/packs/my-museum   # the content pack folder (default: the bundled demo venue)
+language: en                        # the language the kiosk starts in (default: the venue's first language)
+fullscreen: true                    # full screen (default true whenever this file exists)
+orientation: auto                   # auto | portrait | landscape
+idle_timeout_s: 45                  # seconds without a visitor before the kiosk returns to the start (10-600)
+staff_pin: "4821"                   # 4-8 digits that open the staff panel (quote it if it starts with 0)
+hands_free: false                   # listen without the talk button
+large_text: false
+high_contrast: false
+reduced_motion: false
+volume: null                        # 0-100, or null for the pack's volume
+microphone: null                    # device name (or part of one) or number; null for the system default
+speaker: null
+view: auto                          # auto | native | offscreen
+render_scale: null                  # 0.25-1.0 for offscreen rendering, or null to choose by frame rate
+keep_audio: false                   # debugging only: never keep visitor audio in normal use
+"""
+"""A commented kiosk.yaml for technicians to start from (``pack`` must point at a real pack)."""
+
+
+__all__ = [
+    "CONFIG_NAME",
+    "EXAMPLE",
+    "KEYS",
+    "ConfigError",
+    "KioskConfig",
+    "Orientation",
+    "ViewMode",
+    "config_path",
+    "load_config",
+]
