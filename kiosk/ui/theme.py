@@ -87,12 +87,14 @@ class Theme:
         p = self.palette
         u = self.px
         border = "3px" if self.high_contrast else "1px"
+        panel_border = f"border: 2px solid {p.outline};" if self.high_contrast else ""
         return f"""
 QWidget {{ background: {p.background}; color: {p.text}; font-family: {FONT_FAMILIES}; font-size: {u(1)}px; }}
-QWidget[role="panel"] {{ background: {p.surface}; border-radius: {u(0.6)}px; }}
+QWidget[role="panel"] {{ background: {p.surface}; border-radius: {u(0.6)}px; {panel_border} }}
 QWidget[role="card"] {{ background: {p.raised}; border: {border} solid {p.outline}; border-radius: {u(0.6)}px; }}
 QLabel {{ background: transparent; }}
 QLabel[role="venue"] {{ font-size: {u(1.05)}px; font-weight: 600; color: {p.text}; }}
+QLabel[role="tile-title"] {{ font-size: {u(1.05)}px; font-weight: 600; }}
 QLabel[role="title"] {{ font-size: {u(1.6)}px; font-weight: 700; }}
 QLabel[role="subtitle"] {{ font-size: {u(1.15)}px; font-weight: 600; color: {p.accent}; }}
 QLabel[role="hint"] {{ font-size: {u(1.5)}px; font-weight: 600; color: {p.text}; }}
@@ -129,7 +131,9 @@ QLineEdit {{
 }}
 QScrollArea {{ border: none; background: transparent; }}
 QScrollBar:vertical {{ width: {max(12, u(0.5))}px; background: {p.surface}; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; width: 0; border: none; }}
 QScrollBar::handle:vertical {{ background: {p.outline}; min-height: {MIN_TOUCH}px; border-radius: 4px; }}
+QSlider {{ background: transparent; }}
 QSlider::groove:horizontal {{ height: {max(8, u(0.3))}px; background: {p.outline}; border-radius: 4px; }}
 QSlider::handle:horizontal {{
     background: {p.accent}; width: {MIN_TOUCH}px; margin: -{MIN_TOUCH // 2 - 4}px 0; border-radius: {MIN_TOUCH // 2}px;
