@@ -187,3 +187,35 @@ def test_lips_follow_the_audio_clock_within_40_ms(fps: int) -> None:
         openness.append(lips.openness())
     offset = mouth_offset(times, np.array(openness), audio_envelope(samples, rate, times))
     assert abs(offset) <= 0.040, f"the mouth is {offset * 1000:.0f} ms off the sound"
+
+
+def test_reduced_motion_moves_less_and_slower_but_blinks_the_same() -> None:
+    def motion(reduced: bool) -> tuple[float, float, list[float]]:
+        b = Behaviour(seed=6, reduced_motion=reduced)
+        poses = run(b, 10.0, events={6.0: SessionStarted("en")})  # idle, then a wave
+        total = 0.0
+        for a, c in itertools.pairwise(poses):
+            total += sum(float(np.abs(np.subtract(c.rotations[r], a.rotations[r])).sum()) for r in a.rotations)
+            total += sum(
+                abs(x.out - y.out) + abs(x.forward - y.forward) + abs(x.fore_out - y.fore_out)
+                for x, y in ((a.arms[s], c.arms[s]) for s in ("left", "right"))
+            )
+            total += float(np.abs(np.subtract(c.gaze, a.gaze)).sum())
+        hand = np.array([p.arms["right"].fore_out for p in poses])
+        return total, float(np.abs(np.diff(hand)).max() * FPS), [p.morphs["blink"] for p in poses]
+
+    full, full_speed, full_blinks = motion(False)
+    calm, calm_speed, calm_blinks = motion(True)
+    assert calm < 0.6 * full, f"reduced motion moves {calm:.0f} degrees in 10 s against {full:.0f}"
+    assert calm_speed < 0.6 * full_speed, f"the waving hand moves at {calm_speed:.0f} against {full_speed:.0f} deg/s"
+    assert calm_blinks == full_blinks, "blinks are unchanged"
+
+
+def test_switching_reduced_motion_on_eases_in_without_a_jump() -> None:
+    b = Behaviour(seed=8)
+    run(b, 3.0)
+    b.set_reduced_motion(True)
+    poses = run(b, 2.0, start=3.0)
+    for a, c in itertools.pairwise(poses):
+        step = max(np.abs(np.subtract(c.rotations[r], a.rotations[r])).max() for r in a.rotations)
+        assert step < 1.0, f"the pose jumped {step:.1f} degrees when reduced motion was switched on"

@@ -8,6 +8,11 @@ blinks at random 2-6 s intervals, saccades, and the lip-sync weights the caller 
 The pose is in the guide's own terms (degrees, "+ heading" = toward the guide's left, "+ pitch" = up, arm
 directions as angles away from hanging down), so the same behaviour drives the bundled guide and any rig that
 maps the joints in its avatar.yaml (``kiosk.avatar.rig`` turns it into joint transforms). Pure: no Panda3D.
+
+Reduced motion (a display setting, for visitors who find movement on screen hard to bear): idle sway, weight
+shifts, head motion and eye movements keep about a third of their size; the wave, pointing and talking beats are
+smaller and slower, and states blend over longer. Blinks, breathing and the lips are unchanged. Switching it on
+or off eases over a second, so the guide never jumps.
 """
 
 from __future__ import annotations
@@ -32,6 +37,10 @@ from kiosk.events import (
 )
 
 BLEND_S = 0.45
+CALM = 0.35
+"""With reduced motion: the share of the usual size that idle motion, eye movements and gestures keep."""
+CALM_SLOW = 1.5
+"""With reduced motion: how much slower gestures rise and fall, and states blend."""
 ROTATED = ("hips", "spine", "chest", "neck", "head")
 EXPRESSIONS = ("happy", "surprised", "sad")
 
@@ -109,18 +118,21 @@ class _Layer:
     entered: float
     left: float | None = None
     detail: str = ""
+    blend: float = BLEND_S
 
     def weight(self, t: float) -> float:
-        w = smoothstep((t - self.entered) / BLEND_S)
+        w = smoothstep((t - self.entered) / self.blend)
         if self.left is not None:
-            w *= 1.0 - smoothstep((t - self.left) / BLEND_S)
+            w *= 1.0 - smoothstep((t - self.left) / self.blend)
         return w
 
 
 class Behaviour:
     """Feed it events with ``handle`` and ask for a pose every frame with ``update``; both take the time."""
 
-    def __init__(self, clips: frozenset[str] = frozenset(), mouth: bool = True, seed: int = 7) -> None:
+    def __init__(
+        self, clips: frozenset[str] = frozenset(), mouth: bool = True, seed: int = 7, reduced_motion: bool = False
+    ) -> None:
         self.clips = clips
         """Behaviours the rig has an animation clip for (from avatar.yaml); those play the clip."""
         self.mouth = mouth
@@ -136,6 +148,25 @@ class Behaviour:
         self._level = 0.0
         self._level_slow = 0.0
         self._last_t = 0.0
+        self.reduced_motion = reduced_motion
+        """Calmer motion for visitors sensitive to it (see the module's docstring); change it with
+        ``set_reduced_motion``."""
+        self._calm = 1.0 if reduced_motion else 0.0
+        """0 = full motion .. 1 = reduced; eases toward ``reduced_motion`` so a switch never jumps."""
+
+    def set_reduced_motion(self, on: bool) -> None:
+        """Calmer motion from now on (eases in over a second); blinks and lips are unchanged."""
+        self.reduced_motion = on
+
+    @property
+    def _amp(self) -> float:
+        """How much of the usual amplitude idle motion and gestures have now (1, or down to ``CALM``)."""
+        return 1.0 - (1.0 - CALM) * self._calm
+
+    @property
+    def _slow(self) -> float:
+        """How much longer gestures and blends take now (1, or up to ``CALM_SLOW``)."""
+        return 1.0 + (CALM_SLOW - 1.0) * self._calm
 
     @property
     def state(self) -> State:
@@ -149,7 +180,7 @@ class Behaviour:
         for layer in self._layers:
             if layer.left is None:
                 layer.left = t
-        self._layers.append(_Layer(state, t, detail=detail))
+        self._layers.append(_Layer(state, t, detail=detail, blend=BLEND_S * self._slow))
         self._eyes.look(t, 0.0, 0.0)
         self._blinker.blink_now(t)
 
@@ -194,8 +225,11 @@ class Behaviour:
         """The pose at ``t``. ``speech_level`` (0..1, how open the mouth is now) drives head and hand beats."""
         dt = min(max(t - self._last_t, 0.0), 0.1)
         self._last_t = t
-        self._level += (speech_level - self._level) * min(1.0, dt / 0.06)
-        self._level_slow += (speech_level - self._level_slow) * min(1.0, dt / 0.35)
+        target = 1.0 if self.reduced_motion else 0.0
+        self._calm += max(-dt, min(dt, target - self._calm))
+        # With reduced motion the beats follow the voice more slowly (softer, later peaks).
+        self._level += (speech_level - self._level) * min(1.0, dt / (0.06 * self._slow**2))
+        self._level_slow += (speech_level - self._level_slow) * min(1.0, dt / (0.35 * self._slow))
         self._advance(t)
         self._layers = [layer for layer in self._layers if layer.weight(t) > 0.0 or layer is self._layers[-1]]
         parts = [(layer.weight(t), self._layer_pose(layer, t)) for layer in self._layers]
@@ -245,16 +279,21 @@ class Behaviour:
 
     def _idle(self, t: float) -> Pose:
         """Standing at ease: weight shifts, small head motions, arms hanging with a little sway."""
-        shift = self._n("shift", t)
+        a = self._amp
+        shift = a * self._n("shift", t)
         pose = Pose()
         pose.rotations = {
-            "hips": (2.0 * self._n("hips_h", t), 0.0, 2.2 * shift),
+            "hips": (2.0 * a * self._n("hips_h", t), 0.0, 2.2 * shift),
             "spine": (0.0, 0.0, -1.6 * shift),
-            "chest": (1.5 * self._n("chest_h", t), 0.0, -0.6 * shift),
+            "chest": (1.5 * a * self._n("chest_h", t), 0.0, -0.6 * shift),
             "neck": (0.0, 0.0, 0.0),
-            "head": (6.0 * self._n("head_h", t), 3.0 * self._n("head_p", t) - 1.0, 2.5 * self._n("head_r", t)),
+            "head": (
+                6.0 * a * self._n("head_h", t),
+                3.0 * a * self._n("head_p", t) - 1.0,
+                2.5 * a * self._n("head_r", t),
+            ),
         }
-        sway = self._n("arms", t)
+        sway = a * self._n("arms", t)
         pose.arms = {
             "left": Arm(9.0 + 1.5 * sway, 3.0, 6.0 + 1.5 * sway, 16.0),
             "right": Arm(9.0 - 1.5 * sway, 3.0, 6.0 - 1.5 * sway, 16.0),
@@ -263,22 +302,25 @@ class Behaviour:
         return pose
 
     def _wave(self, pose: Pose, since: float, bow: bool) -> None:
-        up = bump(since, 0.0, 0.65, 1.45, 0.5)
-        swing = math.sin(since * 2.0 * math.pi * 1.7) * up
+        # Reduced motion: the hand rises lower and slower and waves gently, within the same 2.6 s.
+        a, slow = self._amp, self._slow
+        rise, fall = 0.65 * slow, 0.5 * slow
+        up = bump(since, 0.0, rise, 2.6 - rise - fall, fall)
+        swing = math.sin(since * 2.0 * math.pi * 1.7 / slow) * up
         idle = pose.arms["right"]
-        target = Arm(22.0, 42.0, 165.0 + 14.0 * swing, 30.0)
-        pose.arms["right"] = _lerp_arm(idle, target, up)
+        target = Arm(22.0, 42.0, 165.0 + 14.0 * a * swing, 30.0)
+        pose.arms["right"] = _lerp_arm(idle, target, up * (0.6 + 0.4 * a))
         h, p, r = pose.rotations["head"]
-        pose.rotations["head"] = (h - 5.0 * up, p + 3.0 * up, r - 7.0 * up)
+        pose.rotations["head"] = (h - 5.0 * a * up, p + 3.0 * a * up, r - 7.0 * a * up)
         if bow:
-            dip = bump(since, 0.1, 0.4, 0.5, 0.5)
+            dip = a * bump(since, 0.1, 0.4 * slow, 0.5, 0.5 * slow)
             pose.rotations["chest"] = (0.0, -9.0 * dip, 0.0)
             pose.rotations["neck"] = (0.0, -6.0 * dip, 0.0)
         pose.morphs = {"happy": 0.3 + 0.6 * up}
 
     def _listen(self, pose: Pose, t: float) -> None:
         """Leans in, head tilted, eyes on the visitor; nods while the visitor is talking."""
-        nod = sum(bump(t, s, 0.18, 0.05, 0.3) for s in self._nods[-2:])
+        nod = self._amp * sum(bump(t, s, 0.18 * self._slow, 0.05, 0.3 * self._slow) for s in self._nods[-2:])
         pose.rotations["spine"] = (0.0, -3.0, 0.0)
         pose.rotations["chest"] = (0.0, -4.0, 0.0)
         h, _, _ = pose.rotations["head"]
@@ -297,26 +339,29 @@ class Behaviour:
 
     def _talk(self, pose: Pose, t: float) -> None:
         """Head and hand beats follow the speech: emphasis where the voice is loud, rest in the pauses."""
-        gain = 1.0 if self.mouth else 2.2
+        gain = (1.0 if self.mouth else 2.2) * self._amp
         beat = self._level - self._level_slow
         h, p, r = pose.rotations["head"]
         pose.rotations["head"] = (h + 3.0 * gain * self._n("talk_h", t), p + 2.0 + 7.0 * gain * beat, r)
         pose.rotations["chest"] = (2.5 * gain * self._n("talk_c", t), 2.0 * gain * beat, 0.0)
         lift = 35.0 * self._level_slow * gain
-        alt = self._n("hands", t)
+        alt = self._amp * self._n("hands", t)
         pose.arms["left"] = Arm(13.0, 18.0 + 6.0 * alt, 12.0, 45.0 + lift * (1.0 + alt))
         pose.arms["right"] = Arm(13.0, 18.0 - 6.0 * alt, 12.0, 45.0 + lift * (1.0 - alt))
         pose.morphs = {"happy": 0.4}
 
     def _point(self, pose: Pose, since: float, direction: str) -> None:
         """The arm on the side of the place (the visitor's right is the guide's left) points that way."""
-        reach = bump(since, 0.0, 0.55, POINT_HOLD_S - 1.0, 0.45)
-        look = bump(since, 0.1, 0.35, 1.3, 0.45)
+        slow = self._slow
+        reach = bump(since, 0.0, 0.55 * slow, POINT_HOLD_S - 1.0, 0.45 * slow)
+        look = bump(since, 0.1, 0.35 * slow, 1.3, 0.45 * slow)
         side, target, head = _POINTS.get(direction, _POINTS["ahead"])
-        pose.arms[side] = _lerp_arm(pose.arms[side], target, reach)
+        # Reduced motion still points clearly at the place, a little lower, with a smaller turn of the head.
+        pose.arms[side] = _lerp_arm(pose.arms[side], target, reach * (0.8 + 0.2 * self._amp))
+        turn = look * (0.5 + 0.5 * self._amp)
         h, p, r = pose.rotations["head"]
-        pose.rotations["head"] = (h + head[0] * look, p + head[1] * look, r)
-        pose.gaze = (head[0] * 0.8 * look, head[1] * 0.8 * look)
+        pose.rotations["head"] = (h + head[0] * turn, p + head[1] * turn, r)
+        pose.gaze = (head[0] * 0.8 * turn, head[1] * 0.8 * turn)
 
     # -- always ------------------------------------------------------------------------------------------------
 
@@ -327,12 +372,13 @@ class Behaviour:
         for side, arm in pose.arms.items():
             pose.arms[side] = Arm(arm.out + 0.8 * breath, arm.forward, arm.fore_out, arm.fore_forward)
         spread = (9.0 if self.state is State.IDLE else 3.0) if self.state in (State.IDLE, State.THINK) else 2.5
-        self._eyes.spread = spread
+        self._eyes.spread = spread * self._amp
         eh, ep = self._eyes.at(t)
         pose.gaze = (pose.gaze[0] + eh, pose.gaze[1] + ep)
-        # The head follows a far glance a little, as people's do.
+        # The head follows a far glance a little, as people's do (not with reduced motion).
+        follow = 1.0 - self._calm
         h, p, r = pose.rotations.get("head", (0.0, 0.0, 0.0))
-        pose.rotations["head"] = (h + 0.25 * eh, p + 0.2 * ep, r)
+        pose.rotations["head"] = (h + 0.25 * follow * eh, p + 0.2 * follow * ep, r)
         pose.morphs["blink"] = self._blinker.weight(t)
 
 
@@ -367,4 +413,4 @@ _NOISES = {
     "hands": 0.35,
 }
 
-__all__ = ["BLEND_S", "EXPRESSIONS", "ROTATED", "Arm", "Behaviour", "Pose", "State"]
+__all__ = ["BLEND_S", "CALM", "CALM_SLOW", "EXPRESSIONS", "ROTATED", "Arm", "Behaviour", "Pose", "State"]

@@ -18,27 +18,37 @@ from kiosk.avatar.behaviour import Behaviour, Pose
 from kiosk.avatar.lipsync import LipSync
 from kiosk.avatar.package import AvatarSpec
 from kiosk.avatar.rig import Rig
-from kiosk.events import Event, SpeakingStarted, SpeakingStopped
+from kiosk.events import Event, SessionStarted, SpeakingStarted, SpeakingStopped
 from kiosk.voice.out import AudioOut
 from kiosk.voice.visemes import VISEMES, VisemeTrack
 
 
 class Guide:
-    def __init__(self, spec: AvatarSpec, parent: NodePath, audio: AudioOut, seed: int = 7) -> None:
+    def __init__(
+        self, spec: AvatarSpec, parent: NodePath, audio: AudioOut, seed: int = 7, reduced_motion: bool = False
+    ) -> None:
         self.spec = spec
         self.rig = Rig(spec, parent)
         self.audio = audio
         has_mouth = any(v in self.rig.morphs for v in VISEMES)
-        self.behaviour = Behaviour(self.rig.clip_behaviours, mouth=has_mouth, seed=seed)
+        self.behaviour = Behaviour(self.rig.clip_behaviours, mouth=has_mouth, seed=seed, reduced_motion=reduced_motion)
         self.lips = LipSync()
         self._events: queue.SimpleQueue[Event] = queue.SimpleQueue()
         self._last: float | None = None
         self.pose = Pose()
         self.frame_ms: list[float] = []
 
+    def set_reduced_motion(self, on: bool) -> None:
+        """Calmer motion for visitors sensitive to it (see ``kiosk.avatar.behaviour``); eases in over a second."""
+        self.behaviour.set_reduced_motion(on)
+
     def post(self, event: Event) -> None:
         """Queue a session event (thread-safe); it takes effect at the next ``step``."""
         self._events.put(event)
+
+    def wave(self) -> None:
+        """Wave to the hall (the attract screen does this now and then): the greeting gesture, back to idling."""
+        self.post(SessionStarted(None))
 
     def speak(self, samples: np.ndarray, rate: int, track: VisemeTrack, text: str = "", language: str = "") -> None:
         """Play an answer through the guide's audio output and move the lips with it."""

@@ -201,6 +201,7 @@ class OffscreenRenderer:
         if self.guide is not None:
             self.guide.close()
             self.guide = None
+        self.stage.key.node().setShadowCaster(False)  # else its shadow buffer stays in the engine, rendered on
         self.base.graphicsEngine.removeWindow(self.buffer)
         self.clock.setMode(ClockObject.MNormal)
 
