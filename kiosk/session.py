@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from kiosk.events import (
     AnswerChosen,
@@ -32,7 +33,7 @@ from kiosk.events import (
 from kiosk.mind import Answer, DialogueState, Intent, Mind
 from kiosk.ops.unanswered import UnansweredLog
 from kiosk.voice.asr import RecognitionError, SpeechModels
-from kiosk.voice.audio import AudioSource
+from kiosk.voice.audio import AudioSource, RecordingSource
 from kiosk.voice.endpoint import Endpointer, Mode
 from kiosk.voice.pipeline import Voice
 
@@ -46,6 +47,8 @@ class SessionSettings:
     hands_free: bool = False
     """Listen continuously while a visitor is there (and for a visitor speaking to the attract screen)."""
     greet: bool = True
+    keep_audio: Path | None = None
+    """Debugging only: a folder to keep what the microphone heard in. None (the default): audio never touches disk."""
 
 
 @dataclass
@@ -205,6 +208,8 @@ class Session:
             return False
         try:
             source = self.microphone()
+            if self.settings.keep_audio is not None:
+                source = RecordingSource(source, self.settings.keep_audio)
         except Exception as err:  # a microphone that cannot open must not take the kiosk down
             log.warning("the microphone could not be opened: %s", err)
             self.emit(VoiceUnavailable("microphone", f"the microphone could not be opened: {err}"))
@@ -284,7 +289,7 @@ class Session:
     def interrupt(self) -> None:
         """Stop the guide speaking (the visitor tapped stop, or asked something else)."""
         if self.voice is not None:
-            threading.Thread(target=self.voice.interrupt, name="docent-interrupt", daemon=True).start()
+            self.voice.interrupt(wait=False)
 
     def _answer(self, answer: Answer) -> None:
         self.emit(AnswerChosen(answer))

@@ -14,6 +14,7 @@ APT_PACKAGES=(
   espeak-ng               # speech synthesis voices (pyttsx3 drives espeak-ng on Linux)
   libgl1 libegl1 libgl1-mesa-dri libglu1-mesa   # OpenGL for Panda3D (Mesa's software renderer works headless)
   libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libfontconfig1 libdbus-1-3 libglib2.0-0  # Qt
+  libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xkb1  # Qt on X11
   fonts-noto-cjk          # Chinese and Korean text on screen
   libportaudio2           # microphone and speaker (sounddevice)
 )
@@ -50,7 +51,11 @@ extras=""
 case "$mode" in
   demo)
     .venv/bin/kiosk pack validate
-    exec .venv/bin/kiosk ask "$@"     # talk to the guide (typed); the full-screen kiosk comes with `kiosk run`
+    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ "${QT_QPA_PLATFORM:-}" != "offscreen" ]; then
+      echo "No display here, so the kiosk window cannot open; typed questions instead (kiosk ask)."
+      exec .venv/bin/kiosk ask "$@"
+    fi
+    exec .venv/bin/kiosk run "$@"     # the kiosk on the demo venue, in a window (no kiosk.yaml yet)
     ;;
   test)
     .venv/bin/ruff check .

@@ -144,8 +144,14 @@ def test_lips_on_screen_follow_the_speech_within_40_ms(english: Speech) -> None:
         assert box is not None
         cues, duration = script("talk", english)
         seen: list[tuple[float, float]] = []
-        play(renderer, cues, duration, 60, lambda i, t, image: seen.append((t - cues[0].at, darkness(image, box))),
-             english)
+        play(
+            renderer,
+            cues,
+            duration,
+            60,
+            lambda i, t, image: seen.append((t - cues[0].at, darkness(image, box))),
+            english,
+        )
     finally:
         renderer.close()
     times = np.array([t for t, _ in seen])

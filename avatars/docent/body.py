@@ -14,13 +14,45 @@ from shapes import Array, Geo, grid, merge, orient, smooth_curve, smoothstep, sw
 # Torso profile (blazer): half-width, front and back depth, centre z and squareness by height
 
 
-WIDTH = [(0.80, 0.170), (0.86, 0.168), (0.94, 0.156), (1.03, 0.140), (1.10, 0.146), (1.20, 0.158),
-         (1.25, 0.164), (1.29, 0.180), (1.325, 0.196), (1.35, 0.192), (1.37, 0.178), (1.39, 0.152), (1.41, 0.110),
-         (1.425, 0.066)]
-FRONT = [(0.80, 0.104), (0.90, 0.104), (1.00, 0.094), (1.10, 0.104), (1.20, 0.112), (1.28, 0.108),
-         (1.34, 0.094), (1.39, 0.076), (1.41, 0.064), (1.425, 0.054)]
-BACK = [(0.80, 0.114), (0.88, 0.116), (1.00, 0.094), (1.12, 0.098), (1.25, 0.104), (1.33, 0.098),
-        (1.39, 0.082), (1.41, 0.070), (1.425, 0.058)]
+WIDTH = [
+    (0.80, 0.170),
+    (0.86, 0.168),
+    (0.94, 0.156),
+    (1.03, 0.140),
+    (1.10, 0.146),
+    (1.20, 0.158),
+    (1.25, 0.164),
+    (1.29, 0.180),
+    (1.325, 0.196),
+    (1.35, 0.192),
+    (1.37, 0.178),
+    (1.39, 0.152),
+    (1.41, 0.110),
+    (1.425, 0.066),
+]
+FRONT = [
+    (0.80, 0.104),
+    (0.90, 0.104),
+    (1.00, 0.094),
+    (1.10, 0.104),
+    (1.20, 0.112),
+    (1.28, 0.108),
+    (1.34, 0.094),
+    (1.39, 0.076),
+    (1.41, 0.064),
+    (1.425, 0.054),
+]
+BACK = [
+    (0.80, 0.114),
+    (0.88, 0.116),
+    (1.00, 0.094),
+    (1.12, 0.098),
+    (1.25, 0.104),
+    (1.33, 0.098),
+    (1.39, 0.082),
+    (1.41, 0.070),
+    (1.425, 0.058),
+]
 CENTRE_Z = [(0.80, -0.012), (1.00, -0.018), (1.20, -0.010), (1.35, -0.016), (1.425, -0.020)]
 SQUARE = [(0.80, 2.7), (0.90, 2.6), (1.00, 2.3), (1.25, 2.6), (1.40, 2.3)]
 V_BOTTOM = 1.075  # the blazer's button, where its V opening ends
@@ -29,8 +61,13 @@ HEM_Y, TOP_Y = 0.80, 1.425
 
 
 def torso_profile(y: Array) -> tuple[Array, Array, Array, Array, Array]:
-    return (smooth_curve(WIDTH, y), smooth_curve(FRONT, y), smooth_curve(BACK, y), smooth_curve(CENTRE_Z, y),
-            smooth_curve(SQUARE, y))
+    return (
+        smooth_curve(WIDTH, y),
+        smooth_curve(FRONT, y),
+        smooth_curve(BACK, y),
+        smooth_curve(CENTRE_Z, y),
+        smooth_curve(SQUARE, y),
+    )
 
 
 def torso_front(x: Array, y: Array, offset: Array | float = 0.0) -> Array:
@@ -41,7 +78,7 @@ def torso_front(x: Array, y: Array, offset: Array | float = 0.0) -> Array:
     def z_at(xx: Array, yy: Array) -> Array:
         w, f, _, c, e = torso_profile(yy)
         u = np.clip(np.abs(xx) / w, 0.0, 0.999)
-        return c + f * (1.0 - u ** e) ** (1.0 / e)
+        return c + f * (1.0 - u**e) ** (1.0 / e)
 
     z = z_at(x, y)
     h = 1e-4
@@ -75,9 +112,18 @@ def blazer() -> Part:
 
 
 def torso_weights(pos: Array) -> Array:
-    w = chain(pos, ["hips", "spine", "chest", "neck"],
-              [(0, HEM_Y, 0), jpos("hips"), jpos("spine") + vec(0, 0.04, 0), jpos("chest") + vec(0, 0.12, 0),
-               jpos("neck") + vec(0, 0.05, 0)], [0.06, 0.07, 0.05])
+    w = chain(
+        pos,
+        ["hips", "spine", "chest", "neck"],
+        [
+            (0, HEM_Y, 0),
+            jpos("hips"),
+            jpos("spine") + vec(0, 0.04, 0),
+            jpos("chest") + vec(0, 0.12, 0),
+            jpos("neck") + vec(0, 0.05, 0),
+        ],
+        [0.06, 0.07, 0.05],
+    )
     for side in ("L", "R"):
         sx = 1.0 if side == "L" else -1.0
         ball = jpos(f"upper_arm_{side}")
@@ -106,15 +152,26 @@ def shirt_front() -> Part:
 def v_half(y: Array) -> Array:
     """Half-width of the blazer's V opening at height y."""
     t = np.clip((y - V_BOTTOM) / (COLLAR_Y - V_BOTTOM), 0.0, 1.0)
-    return 0.003 + 0.040 * t ** 1.1
+    return 0.003 + 0.040 * t**1.1
 
 
 def lapel() -> Part:
     """The left lapel: a rolled strip along the V, widest at the chest, with a notch below the collar."""
     ys = np.linspace(V_BOTTOM - 0.012, COLLAR_Y + 0.012, 24)
     inner = v_half(ys) - 0.006 * smoothstep(V_BOTTOM + 0.02, V_BOTTOM - 0.01, ys)
-    width = smooth_curve([(V_BOTTOM - 0.012, 0.016), (1.16, 0.040), (1.27, 0.056), (1.325, 0.060), (1.345, 0.052),
-                          (1.358, 0.030), (1.372, 0.044), (COLLAR_Y + 0.012, 0.040)], ys)
+    width = smooth_curve(
+        [
+            (V_BOTTOM - 0.012, 0.016),
+            (1.16, 0.040),
+            (1.27, 0.056),
+            (1.325, 0.060),
+            (1.345, 0.052),
+            (1.358, 0.030),
+            (1.372, 0.044),
+            (COLLAR_Y + 0.012, 0.040),
+        ],
+        ys,
+    )
     v = np.array([-0.10, -0.04, 0.0, 0.1, 0.35, 0.65, 0.9, 1.0, 1.06])
     off = np.array([0.0004, 0.0026, 0.0040, 0.0046, 0.0046, 0.0044, 0.0038, 0.0022, -0.0008])
     x = inner[:, None] + v[None, :] * width[:, None] * np.where(v < 0, 0.3, 1.0)[None, :]
@@ -132,8 +189,16 @@ def blazer_collar() -> Part:
     r = 0.063 + 0.012 * np.sqrt(k)
     top, bottom = 1.452 - 0.030 * k, 1.405 - 0.004 * k
     path = np.stack([np.sin(ang) * r, 0.5 * (top + bottom), neck[2] - np.cos(ang) * r], 1)
-    geo = sweep(path, 0.5 * (top - bottom), np.full(len(ang), 0.0045), ref=(0, 1, 0), segs=10, exponent=2.6,
-                cap_start=2, cap_end=2)
+    geo = sweep(
+        path,
+        0.5 * (top - bottom),
+        np.full(len(ang), 0.0045),
+        ref=(0, 1, 0),
+        segs=10,
+        exponent=2.6,
+        cap_start=2,
+        cap_end=2,
+    )
     geo = orient(geo, neck + vec(0, 0.01, 0))
     return Part("blazer_collar", "blazer", geo, torso_weights(geo.pos))
 
@@ -143,12 +208,13 @@ def shirt_collar() -> list[Part]:
     neck_c = jpos("neck")
     ang = np.radians(np.linspace(-172, 172, 24))  # 0 = back
     front = np.abs(ang) / np.pi
-    r = 0.0530 + 0.0045 * front ** 2
+    r = 0.0530 + 0.0045 * front**2
     low = 1.404 + 0.012 * smoothstep(0.55, 1.0, front)
     high = 1.450 - 0.022 * smoothstep(0.5, 1.0, front)
     path = np.stack([np.sin(ang) * r, 0.5 * (low + high), neck_c[2] - np.cos(ang) * r], 1)
-    band = sweep(path, 0.5 * (high - low), np.full(len(ang), 0.0022), ref=(0, 1, 0), segs=8, exponent=2.8,
-                 cap_start=1, cap_end=1)
+    band = sweep(
+        path, 0.5 * (high - low), np.full(len(ang), 0.0022), ref=(0, 1, 0), segs=8, exponent=2.8, cap_start=1, cap_end=1
+    )
     band = orient(band, neck_c + vec(0, 0.02, 0))
     w = chain(band.pos, ["chest", "neck"], [jpos("chest"), neck_c, jpos("head")], [0.03])
     parts = [Part("shirt_collar", "shirt", band, w)]
@@ -172,8 +238,16 @@ def badge() -> list[Part]:
     cx, cy = 0.100, 1.262
     xs = np.linspace(cx - 0.022, cx + 0.022, 6)
     centre = torso_front(xs, np.full_like(xs, cy), 0.0022)
-    geo = sweep(centre, np.full(len(xs), 0.0078), np.full(len(xs), 0.0016), ref=(0, 1, 0), segs=14, exponent=5.0,
-                cap_start=2, cap_end=2)
+    geo = sweep(
+        centre,
+        np.full(len(xs), 0.0078),
+        np.full(len(xs), 0.0016),
+        ref=(0, 1, 0),
+        segs=14,
+        exponent=5.0,
+        cap_start=2,
+        cap_end=2,
+    )
     geo = orient(geo, torso_front(cx, cy, -0.01))
     parts = [Part("badge", "gold", geo, torso_weights(geo.pos))]
     lines = []
@@ -187,8 +261,9 @@ def badge() -> list[Part]:
     return parts
 
 
-def raised_strip(name: str, material: str, x: Array, y: Array, half: Array | float, height: float,
-                 base: float = 0.0) -> Part:
+def raised_strip(
+    name: str, material: str, x: Array, y: Array, half: Array | float, height: float, base: float = 0.0
+) -> Part:
     """A strip lying on the blazer along the curve (x, y): ``half`` its half-width, ``height`` how far it stands up
     from ``base`` (its rounded edges dip just under ``base``)."""
     x = np.asarray(x, dtype=float)
@@ -212,7 +287,7 @@ def blazer_details() -> list[Part]:
     parts = []
     ys = np.linspace(V_BOTTOM - 0.02, HEM_Y + 0.004, 14)
     t = (V_BOTTOM - 0.02 - ys) / (V_BOTTOM - 0.02 - HEM_Y)
-    edge_x = 0.004 + 0.058 * t ** 1.7
+    edge_x = 0.004 + 0.058 * t**1.7
     u = np.linspace(-1.0, 1.0, 9)
     gx = u[None, :] * (edge_x[:, None] + 0.004)
     gy = np.broadcast_to(ys[:, None], gx.shape)
@@ -232,8 +307,12 @@ def blazer_details() -> list[Part]:
     for by in (1.175, 1.275, 1.372):
         c = torso_front(0.0, by, 0.0026)
         path = np.stack([c, c + vec(0, 0, 0.0015)])
-        buttons.append(orient(sweep(path, np.full(2, 0.0034), np.full(2, 0.0034), ref=(1, 0, 0), segs=8,
-                                    cap_start=1, cap_end=2), c - vec(0, 0, 0.01)))
+        buttons.append(
+            orient(
+                sweep(path, np.full(2, 0.0034), np.full(2, 0.0034), ref=(1, 0, 0), segs=8, cap_start=1, cap_end=2),
+                c - vec(0, 0, 0.01),
+            )
+        )
     g = merge(buttons)
     parts.append(Part("shirt_buttons", "pearl", g, torso_weights(g.pos)))
     return parts
@@ -256,8 +335,12 @@ def neck() -> Part:
     rz = smooth_curve([(1.34, 0.056), (1.40, 0.050), (1.46, 0.048), (1.52, 0.050)], ys)
     geo = sweep(path, rx, rz, ref=(1, 0, 0), segs=20, cap_start=1, cap_end=1)
     geo = orient(geo, base)
-    w = chain(geo.pos, ["chest", "neck", "head"], [jpos("chest"), base, jpos("head"), jpos("head") + vec(0, 0.1, 0)],
-              [0.025, 0.03])
+    w = chain(
+        geo.pos,
+        ["chest", "neck", "head"],
+        [jpos("chest"), base, jpos("head"), jpos("head") + vec(0, 0.1, 0)],
+        [0.025, 0.03],
+    )
     return Part("neck", "skin", geo, w)
 
 
@@ -275,8 +358,12 @@ def arm_axis(s: Array) -> Array:
 
 def arm_weights(pos: Array, side: str = "L") -> Array:
     sh, a, e, w = (jpos(f"{n}_{side}") for n in ("shoulder", "upper_arm", "lower_arm", "hand"))
-    wt = chain(pos, [f"shoulder_{side}", f"upper_arm_{side}", f"lower_arm_{side}", f"hand_{side}"],
-               [sh, a, e, w, w + (w - e) * 0.5], [0.035, 0.05, 0.03])
+    wt = chain(
+        pos,
+        [f"shoulder_{side}", f"upper_arm_{side}", f"lower_arm_{side}", f"hand_{side}"],
+        [sh, a, e, w, w + (w - e) * 0.5],
+        [0.035, 0.05, 0.03],
+    )
     # the top of the sleeve blends into the chest like the blazer around it
     top = smoothstep(a[1] - 0.02, a[1] + 0.05, pos[:, 1]) * smoothstep(a[0] + 0.01, a[0] - 0.06, pos[:, 0])
     return mix(wt, torso_weights(pos), 0.5 * top)
@@ -337,8 +424,12 @@ def hand() -> Part:
     width = np.array([0.0255, 0.0245, 0.0250, 0.0330, 0.0375, 0.0385, 0.0380, 0.0360])
     pieces.append(sweep(path, thick, width, ref=inward, segs=14, exponent=2.3, cap_start=2, cap_end=2))
     # fingers: across the palm from the thumb side (front) to the little finger (back)
-    for across, length, radius in ((0.026, 0.068, 0.0082), (0.0085, 0.076, 0.0084), (-0.0095, 0.072, 0.0080),
-                                   (-0.026, 0.058, 0.0072)):
+    for across, length, radius in (
+        (0.026, 0.068, 0.0082),
+        (0.0085, 0.076, 0.0084),
+        (-0.0095, 0.072, 0.0080),
+        (-0.026, 0.058, 0.0072),
+    ):
         base = wrist + down * 0.086 + front * across
         pts = [base]
         direction = down.copy()
@@ -350,12 +441,13 @@ def hand() -> Part:
             direction = np.cos(angle) * down + np.sin(angle) * inward
             pts.append(pts[-1] + direction * length * frac)
         pts_arr = np.array(pts)
-        fine = np.array([pts_arr[0] + (pts_arr[1] - pts_arr[0]) * t for t in (0.0, 0.5)]
-                        + [pts_arr[1] + (pts_arr[2] - pts_arr[1]) * t for t in (0.0, 0.5)]
-                        + [pts_arr[2] + (pts_arr[3] - pts_arr[2]) * t for t in (0.0, 0.5, 1.0)])
+        fine = np.array(
+            [pts_arr[0] + (pts_arr[1] - pts_arr[0]) * t for t in (0.0, 0.5)]
+            + [pts_arr[1] + (pts_arr[2] - pts_arr[1]) * t for t in (0.0, 0.5)]
+            + [pts_arr[2] + (pts_arr[3] - pts_arr[2]) * t for t in (0.0, 0.5, 1.0)]
+        )
         taper = np.linspace(1.0, 0.82, len(fine))
-        pieces.append(sweep(fine, radius * taper * 0.92, radius * taper, ref=inward, segs=6, cap_start=1,
-                            cap_end=2))
+        pieces.append(sweep(fine, radius * taper * 0.92, radius * taper, ref=inward, segs=6, cap_start=1, cap_end=2))
     # thumb from the base of the palm, forward and down
     tdir = down * 0.80 + front * 0.36 + inward * 0.40
     tdir /= np.linalg.norm(tdir)
@@ -379,8 +471,7 @@ def pelvis() -> Part:
     f = smooth_curve([(0.815, 0.08), (0.90, 0.090), (0.96, 0.088)], ys)
     b = smooth_curve([(0.815, 0.095), (0.88, 0.106), (0.96, 0.095)], ys)
     path = np.stack([np.zeros_like(ys), ys, np.full_like(ys, -0.012)], 1)
-    geo = sweep(path, w, b, ref=(1, 0, 0), segs=20, exponent=2.3, cap_start=2, cap_end=1, third_back=f,
-                cap_scale=0.35)
+    geo = sweep(path, w, b, ref=(1, 0, 0), segs=20, exponent=2.3, cap_start=2, cap_end=1, third_back=f, cap_scale=0.35)
     geo = orient(geo, [0, 0.88, -0.012])
     return Part("pelvis", "trousers", geo, leg_weights(geo.pos, pelvis=True))
 
@@ -389,8 +480,12 @@ def leg_weights(pos: Array, pelvis: bool = False) -> Array:
     out = np.zeros((len(pos), 22))
     for side, sx in (("L", 1.0), ("R", -1.0)):
         h, k, a = jpos(f"upper_leg_{side}"), jpos(f"lower_leg_{side}"), jpos(f"foot_{side}")
-        w = chain(pos, ["hips", f"upper_leg_{side}", f"lower_leg_{side}", f"foot_{side}"],
-                  [h + vec(0, 0.12, 0), h + vec(0, 0.03, 0), k, a, a + vec(0, -0.05, 0.15)], [0.07, 0.04, 0.03])
+        w = chain(
+            pos,
+            ["hips", f"upper_leg_{side}", f"lower_leg_{side}", f"foot_{side}"],
+            [h + vec(0, 0.12, 0), h + vec(0, 0.03, 0), k, a, a + vec(0, -0.05, 0.15)],
+            [0.07, 0.04, 0.03],
+        )
         share = smoothstep(-0.03, 0.03, pos[:, 0] * sx)
         out += w * share[:, None]
     if pelvis:
@@ -407,13 +502,19 @@ def trouser_leg() -> Part:
     l3 = np.linalg.norm(hem - a)
     total = l1 + l2 + l3
     s = ts * total
-    path = np.where(s[:, None] <= l1, top + (k - top) * (s / l1)[:, None],
-                    np.where(s[:, None] <= l1 + l2, k + (a - k) * ((s - l1) / l2)[:, None],
-                             a + (hem - a) * ((s - l1 - l2) / l3)[:, None]))
-    r_side = smooth_curve([(0, 0.070), (0.12, 0.070), (0.30, 0.064), (l1, 0.058), (l1 + 0.15, 0.056),
-                           (total, 0.054)], s)
-    r_front = smooth_curve([(0, 0.070), (0.12, 0.072), (0.30, 0.066), (l1, 0.058), (l1 + 0.15, 0.057),
-                            (total, 0.058)], s)
+    path = np.where(
+        s[:, None] <= l1,
+        top + (k - top) * (s / l1)[:, None],
+        np.where(
+            s[:, None] <= l1 + l2, k + (a - k) * ((s - l1) / l2)[:, None], a + (hem - a) * ((s - l1 - l2) / l3)[:, None]
+        ),
+    )
+    r_side = smooth_curve(
+        [(0, 0.070), (0.12, 0.070), (0.30, 0.064), (l1, 0.058), (l1 + 0.15, 0.056), (total, 0.054)], s
+    )
+    r_front = smooth_curve(
+        [(0, 0.070), (0.12, 0.072), (0.30, 0.066), (l1, 0.058), (l1 + 0.15, 0.057), (total, 0.058)], s
+    )
     end = np.array([path[-1] + vec(0, 0.004, 0), path[-1] + vec(0, 0.010, 0)])
     path = np.concatenate([path, end])
     r_side = np.concatenate([r_side, r_side[-1:] * 0.93, r_side[-1:] * 0.75])
@@ -430,16 +531,19 @@ def shoe() -> list[Part]:
     zs = np.linspace(-0.075, 0.17, 11)
     centre = a + np.outer(zs + 0.028, fwd)
     centre[:, 1] = 0.0
-    width = smooth_curve([(-0.075, 0.030), (-0.04, 0.036), (0.03, 0.040), (0.10, 0.046), (0.145, 0.040),
-                          (0.17, 0.026)], zs)
-    height = smooth_curve([(-0.075, 0.072), (-0.02, 0.082), (0.03, 0.074), (0.08, 0.052), (0.13, 0.040),
-                           (0.17, 0.030)], zs)
+    width = smooth_curve(
+        [(-0.075, 0.030), (-0.04, 0.036), (0.03, 0.040), (0.10, 0.046), (0.145, 0.040), (0.17, 0.026)], zs
+    )
+    height = smooth_curve(
+        [(-0.075, 0.072), (-0.02, 0.082), (0.03, 0.074), (0.08, 0.052), (0.13, 0.040), (0.17, 0.030)], zs
+    )
     upper_path = centre + np.outer(height * 0.5 + 0.006, [0, 1, 0])
     geo = sweep(upper_path, width, height * 0.5, ref=(1, 0, 0), segs=14, exponent=2.6, cap_start=2, cap_end=3)
     geo = orient(geo, a + vec(0, -0.04, 0.06))
     sole_path = centre + vec(0, 0.0075, 0)
-    sole = sweep(sole_path, width + 0.003, np.full(len(zs), 0.0075), ref=(1, 0, 0), segs=8, exponent=4.0,
-                 cap_start=2, cap_end=2)
+    sole = sweep(
+        sole_path, width + 0.003, np.full(len(zs), 0.0075), ref=(1, 0, 0), segs=8, exponent=4.0, cap_start=2, cap_end=2
+    )
     sole = orient(sole, a + vec(0, -0.07, 0.05))
     return [Part("shoe_L", "shoe", geo, leg_weights(geo.pos)), Part("sole_L", "sole", sole, leg_weights(sole.pos))]
 

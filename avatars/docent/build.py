@@ -108,14 +108,20 @@ def primitive(parts: list[Part], morphs: bool) -> Primitive:
         for t in range(len(TARGET_NAMES)):
             targets.append((np.concatenate([d[t][0] for d in deltas]), np.concatenate([d[t][1] for d in deltas])))
     mat = list(MATERIALS).index(parts[0].material)
-    return Primitive(mat, np.concatenate(pos), np.concatenate(normals), joints, w,
-                     np.concatenate(faces).astype(np.uint32), targets)
+    return Primitive(
+        mat, np.concatenate(pos), np.concatenate(normals), joints, w, np.concatenate(faces).astype(np.uint32), targets
+    )
 
 
 def build_head() -> list[Part]:
     """Skin (without the part the hair hides), face features with their morph targets, eyes, ears and hair."""
-    parts = [face.skin_part(hidden=hair.under_hair), *face.face_parts(), *hair.ear_parts(), hair.hair_part(),
-             hair.hair_locks()]
+    parts = [
+        face.skin_part(hidden=hair.under_hair),
+        *face.face_parts(),
+        *hair.ear_parts(),
+        hair.hair_part(),
+        hair.hair_locks(),
+    ]
     face.scale_head(parts)
     return parts
 

@@ -81,12 +81,13 @@ EXPRESSIONS = {
     "viseme_ee": Expression(jaw=1.2, drop=0.0014, lift=0.0020, width=1.16, corner_up=0.0015),
     "viseme_oh": Expression(jaw=0.0, drop=0.0080, lift=0.0016, width=0.80, pucker=0.55),
     "blink": Expression(blink=1.0),
-    "happy": Expression(corner_up=0.0042, corner_out=0.0022, cheek=1.0, brow=0.0018, lower_lid=4.0,
-                        upper_lid=-1.5, lift=0.0006),
-    "surprised": Expression(brow=0.0065, upper_lid=7.0, lower_lid=-3.0, jaw=3.0, drop=0.003, pucker=0.35,
-                            width=0.88, lift=0.0008),
-    "sad": Expression(brow_inner=0.0042, brow_outer=-0.0022, corner_up=-0.0058, upper_lid=-5.0, jaw=0.8,
-                      lower_lid=1.0),
+    "happy": Expression(
+        corner_up=0.0042, corner_out=0.0022, cheek=1.0, brow=0.0018, lower_lid=4.0, upper_lid=-1.5, lift=0.0006
+    ),
+    "surprised": Expression(
+        brow=0.0065, upper_lid=7.0, lower_lid=-3.0, jaw=3.0, drop=0.003, pucker=0.35, width=0.88, lift=0.0008
+    ),
+    "sad": Expression(brow_inner=0.0042, brow_outer=-0.0022, corner_up=-0.0058, upper_lid=-5.0, jaw=0.8, lower_lid=1.0),
 }
 
 
@@ -102,15 +103,55 @@ def _mirror_x(q: Array) -> Array:
 
 # The head's outline as horizontal slices (local y): half-width, front and back (z) of a superelliptic section.
 HEAD_BOTTOM, HEAD_TOP = -0.1032, 0.122
-HEAD_WIDTH = [(-0.1032, 0.004), (-0.0995, 0.013), (-0.0939, 0.022), (-0.0846, 0.032), (-0.0679, 0.047),
-              (-0.0493, 0.059), (-0.03, 0.067), (-0.01, 0.072), (0.02, 0.076), (0.05, 0.077), (0.08, 0.071),
-              (0.1, 0.058), (0.113, 0.040), (0.122, 0.004)]
-HEAD_FRONT = [(-0.1032, 0.036), (-0.0995, 0.052), (-0.0939, 0.061), (-0.0865, 0.066), (-0.0726, 0.069),
-              (-0.0586, 0.073), (-0.04, 0.076), (-0.02, 0.077), (0.0, 0.077), (0.02, 0.079), (0.04, 0.078),
-              (0.06, 0.073), (0.08, 0.062), (0.1, 0.045), (0.113, 0.026), (0.122, 0.004)]
-HEAD_BACK = [(-0.1032, 0.030), (-0.0958, 0.018), (-0.0865, 0.004), (-0.0726, -0.022), (-0.0586, -0.052),
-             (-0.0446, -0.074), (-0.03, -0.090), (0.0, -0.105), (0.03, -0.112), (0.06, -0.108), (0.09, -0.090),
-             (0.11, -0.058), (0.122, -0.010)]
+HEAD_WIDTH = [
+    (-0.1032, 0.004),
+    (-0.0995, 0.013),
+    (-0.0939, 0.022),
+    (-0.0846, 0.032),
+    (-0.0679, 0.047),
+    (-0.0493, 0.059),
+    (-0.03, 0.067),
+    (-0.01, 0.072),
+    (0.02, 0.076),
+    (0.05, 0.077),
+    (0.08, 0.071),
+    (0.1, 0.058),
+    (0.113, 0.040),
+    (0.122, 0.004),
+]
+HEAD_FRONT = [
+    (-0.1032, 0.036),
+    (-0.0995, 0.052),
+    (-0.0939, 0.061),
+    (-0.0865, 0.066),
+    (-0.0726, 0.069),
+    (-0.0586, 0.073),
+    (-0.04, 0.076),
+    (-0.02, 0.077),
+    (0.0, 0.077),
+    (0.02, 0.079),
+    (0.04, 0.078),
+    (0.06, 0.073),
+    (0.08, 0.062),
+    (0.1, 0.045),
+    (0.113, 0.026),
+    (0.122, 0.004),
+]
+HEAD_BACK = [
+    (-0.1032, 0.030),
+    (-0.0958, 0.018),
+    (-0.0865, 0.004),
+    (-0.0726, -0.022),
+    (-0.0586, -0.052),
+    (-0.0446, -0.074),
+    (-0.03, -0.090),
+    (0.0, -0.105),
+    (0.03, -0.112),
+    (0.06, -0.108),
+    (0.09, -0.090),
+    (0.11, -0.058),
+    (0.122, -0.010),
+]
 
 
 def _head_loft(q: Array) -> Array:
@@ -208,10 +249,12 @@ def head_skin(hidden: Callable[[Array], Array] | None = None) -> Geo:
     dirs = sphere_dirs(0, 66, lat=_latitudes(48), density=0.68)
     r = march_in(head_sdf, HC + dirs * 0.17, -dirs, 0.17, 8e-4)
     rings = HC + dirs * (0.17 - r)[..., None]
-    bottom = HC + np.array([0, -1.0, 0]) * (0.17 - float(march_in(head_sdf, HC + vec(0, -0.17, 0),
-                                                                   np.array([[0, 1.0, 0]]), 0.17)[0]))
-    top = HC + np.array([0, 1.0, 0]) * (0.17 - float(march_in(head_sdf, HC + vec(0, 0.17, 0),
-                                                               np.array([[0, -1.0, 0]]), 0.17)[0]))
+    bottom = HC + np.array([0, -1.0, 0]) * (
+        0.17 - float(march_in(head_sdf, HC + vec(0, -0.17, 0), np.array([[0, 1.0, 0]]), 0.17)[0])
+    )
+    top = HC + np.array([0, 1.0, 0]) * (
+        0.17 - float(march_in(head_sdf, HC + vec(0, 0.17, 0), np.array([[0, -1.0, 0]]), 0.17)[0])
+    )
     geo = orient(grid(rings, bottom, top), HC)
     if hidden is None:
         return geo
@@ -270,8 +313,9 @@ def _jaw_move(p: Array, amount: Array, degrees: float) -> Array:
     return (moved - p) * amount[..., None]
 
 
-def deform_surface_points(x: Array, y: Array, offset: Array, lower: Array, e: Expression,
-                          puff: Array | float = 0.0) -> Array:
+def deform_surface_points(
+    x: Array, y: Array, offset: Array, lower: Array, e: Expression, puff: Array | float = 0.0
+) -> Array:
     """Positions of face-bound points (lips, mouth interior) under expression ``e``."""
     dx, dy, dz = _slide(x, y, lower, e)
     off = offset * (1.0 + np.asarray(puff) * e.pucker)
@@ -312,18 +356,18 @@ def _lip_grid(upper: bool, cols: int = 24) -> tuple[Array, Array, Array]:
     smile = SMILE * (x / MOUTH_W) ** 2
     if upper:
         bow = 0.0010 * np.exp(-((x / 0.0035) ** 2))
-        height = (0.0058 - bow) * taper ** 0.55 + 0.0002
+        height = (0.0058 - bow) * taper**0.55 + 0.0002
         inner = MOUTH_Y + smile + 0.0006
         v = np.array([0.0, 0.12, 0.3, 0.5, 0.7, 0.86, 1.0, 1.08])
         off = np.array([-0.0008, 0.0009, 0.0019, 0.0023, 0.0023, 0.0019, 0.0009, -0.0002])
         y = inner[None] + height[None] * (1.0 - v[:, None])
     else:
-        height = 0.0062 * taper ** 0.6 + 0.0002
+        height = 0.0062 * taper**0.6 + 0.0002
         inner = MOUTH_Y + smile - 0.0006
         v = np.array([0.0, 0.12, 0.3, 0.5, 0.7, 0.86, 1.0, 1.08])
         off = np.array([-0.0008, 0.0010, 0.0022, 0.0027, 0.0026, 0.0020, 0.0009, -0.0002])
         y = inner[None] - height[None] * (1.0 - v[:, None])
-    y[-1] = y[-2] + (0.0009 if not upper else -0.0009) * taper ** 0.5
+    y[-1] = y[-2] + (0.0009 if not upper else -0.0009) * taper**0.5
     offs = off[:, None] * (0.25 + 0.75 * taper[None] ** 0.6)
     offs[0] = -0.0008
     xs = np.broadcast_to(x[None], y.shape)
@@ -369,13 +413,15 @@ def mouth_parts() -> list[Part]:
     x, y, off, lower = _patch_grid()
     rest = deform_surface_points(x, y, off, lower, Expression())
     geo = orient(grid(rest, wrap=False), HC + vec(0, MOUTH_Y, 0.0))
-    targets = {name: (deform_surface_points(x, y, off, lower, e) - rest).reshape(-1, 3)
-               for name, e in EXPRESSIONS.items()}
+    targets = {
+        name: (deform_surface_points(x, y, off, lower, e) - rest).reshape(-1, 3) for name, e in EXPRESSIONS.items()
+    }
     parts.append(Part("mouth_inside", "mouth", geo, rigid(geo.n, "head"), "Face", targets))
     x, y, off = _teeth_grid()
     geo = orient(grid(on_face(x, y, off), wrap=False), HC + vec(0, MOUTH_Y, 0.0))
-    parts.append(Part("teeth", "teeth", geo, rigid(geo.n, "head"), "Face",
-                      {name: np.zeros((geo.n, 3)) for name in EXPRESSIONS}))
+    parts.append(
+        Part("teeth", "teeth", geo, rigid(geo.n, "head"), "Face", {name: np.zeros((geo.n, 3)) for name in EXPRESSIONS})
+    )
     return parts
 
 
@@ -389,9 +435,9 @@ def _aperture(phi: Array) -> tuple[Array, Array, Array]:
     corner = CORNER_MEDIAL + (CORNER_LATERAL - CORNER_MEDIAL) * np.clip((x + 1) / 2, 0, 1)
     inside = np.clip(1.0 - x * x, 0.0, 1.0)
     beyond = np.clip(np.abs(x) - 1.0, 0.0, None)
-    upper = corner + (UPPER_OPEN - corner) * inside ** 0.55 - 70.0 * beyond
-    lower = corner + (LOWER_OPEN - corner) * inside ** 0.75 + 70.0 * beyond
-    close = corner - 16.0 * inside ** 0.6
+    upper = corner + (UPPER_OPEN - corner) * inside**0.55 - 70.0 * beyond
+    lower = corner + (LOWER_OPEN - corner) * inside**0.75 + 70.0 * beyond
+    close = corner - 16.0 * inside**0.6
     return upper, lower, close
 
 
@@ -428,8 +474,7 @@ def lid_parts() -> list[Part]:
         rest = _lid_rings(upper, Expression())
         geo = orient(grid(rest, wrap=False), HC + EYE_C)
         targets = {name: (_lid_rings(upper, e) - rest).reshape(-1, 3) for name, e in EXPRESSIONS.items()}
-        part = Part("eyelid_upper_L" if upper else "eyelid_lower_L", "skin", geo, rigid(geo.n, "head"), "Face",
-                    targets)
+        part = Part("eyelid_upper_L" if upper else "eyelid_lower_L", "skin", geo, rigid(geo.n, "head"), "Face", targets)
         parts += [part, part.mirrored(part.name[:-2] + "_R")]
     return parts
 
@@ -458,8 +503,11 @@ def eye_parts() -> list[Part]:
     pieces = [
         ("sclera", "eye_white", ellipsoid(c, (EYE_R, EYE_R, EYE_R), 9, 18, axis=fwd, front=up)),
         ("iris", "iris", cap(c, EYE_R + 0.00022, fwd, up, np.radians(iris_deg), 5, 26)),
-        ("limbus", "limbus", cap(c, EYE_R + 0.00034, fwd, up, np.radians(iris_deg + 0.3), 2, 26,
-                                 inner=np.radians(iris_deg - 4.0))),
+        (
+            "limbus",
+            "limbus",
+            cap(c, EYE_R + 0.00034, fwd, up, np.radians(iris_deg + 0.3), 2, 26, inner=np.radians(iris_deg - 4.0)),
+        ),
         ("pupil", "pupil", cap(c, EYE_R + 0.00046, fwd, up, np.radians(pupil_deg), 3, 20)),
     ]
     glint_axis = rotation((1.0, 0.0, 0.0), np.radians(-14.0)) @ rotation((0.0, 1.0, 0.0), np.radians(-12.0)) @ [0, 0, 1]
@@ -469,8 +517,7 @@ def eye_parts() -> list[Part]:
         part = Part(name + "_L", mat, geo, rigid(geo.n, "eye_L"), "Eyes")
         mirrored = part.mirrored(name + "_R")
         if name == "catchlight":  # the highlight keeps to the same side on both eyes
-            mirrored = Part(name + "_R", mat, Geo(geo.pos - [2 * c[0], 0, 0], geo.faces), rigid(geo.n, "eye_R"),
-                            "Eyes")
+            mirrored = Part(name + "_R", mat, Geo(geo.pos - [2 * c[0], 0, 0], geo.faces), rigid(geo.n, "eye_R"), "Eyes")
         parts += [part, mirrored]
     return parts
 
@@ -482,9 +529,9 @@ def eye_parts() -> list[Part]:
 def _brow_points(e: Expression, cols: int = 16) -> Array:
     s = np.linspace(0.0, 1.0, cols)
     x = 0.0115 + 0.040 * s
-    arch = 0.0042 * np.sin(np.pi * np.clip(s * 0.85, 0, 1)) - 0.0030 * s ** 2
+    arch = 0.0042 * np.sin(np.pi * np.clip(s * 0.85, 0, 1)) - 0.0030 * s**2
     y = EYE_C[1] + 0.0245 + arch
-    y = y + e.brow + e.brow_inner * (1 - s) ** 1.5 + e.brow_outer * s ** 1.5
+    y = y + e.brow + e.brow_inner * (1 - s) ** 1.5 + e.brow_outer * s**1.5
     half = 0.0026 * (1.0 - s) + 0.0011 * s + 0.0005
     v = np.array([-1.0, -0.7, -0.2, 0.3, 0.75, 1.0])
     thick = np.array([-0.0004, 0.0005, 0.0011, 0.0011, 0.0006, -0.0004])

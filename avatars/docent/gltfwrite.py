@@ -154,8 +154,9 @@ def write_glb(path: Path, joints: list[Joint], meshes: list[Mesh], materials: li
         "scene": 0,
         "scenes": [{"name": "Docent", "nodes": [0]}],
         "nodes": nodes,
-        "skins": [{"name": "DocentRig", "inverseBindMatrices": ibm_acc, "skeleton": joint_nodes[0],
-                   "joints": joint_nodes}],
+        "skins": [
+            {"name": "DocentRig", "inverseBindMatrices": ibm_acc, "skeleton": joint_nodes[0], "joints": joint_nodes}
+        ],
         "meshes": gltf_meshes,
         "materials": [
             {

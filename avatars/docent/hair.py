@@ -57,9 +57,31 @@ def _hairline(phi: Array) -> Array:
     """Elevation (degrees, from the head centre) of the hairline at azimuth phi (degrees, 0 = front, + = left).
 
     On the guide's right the line is the edge of a fringe swept across the forehead from the parting."""
-    keys = [(-180, -40.0), (-145, -32.0), (-122, -12.0), (-108, 12.0), (-95, 16.0), (-84, 6.0), (-72, 10.0),
-            (-58, 18.0), (-44, 22.0), (-28, 26.0), (-12, 30.0), (2, 33.0), (14, 38.0), (26, 41.0), (42, 36.0),
-            (60, 27.0), (72, 7.0), (84, 5.0), (96, 16.0), (108, 12.0), (122, -12.0), (145, -32.0), (180, -40.0)]
+    keys = [
+        (-180, -40.0),
+        (-145, -32.0),
+        (-122, -12.0),
+        (-108, 12.0),
+        (-95, 16.0),
+        (-84, 6.0),
+        (-72, 10.0),
+        (-58, 18.0),
+        (-44, 22.0),
+        (-28, 26.0),
+        (-12, 30.0),
+        (2, 33.0),
+        (14, 38.0),
+        (26, 41.0),
+        (42, 36.0),
+        (60, 27.0),
+        (72, 7.0),
+        (84, 5.0),
+        (96, 16.0),
+        (108, 12.0),
+        (122, -12.0),
+        (145, -32.0),
+        (180, -40.0),
+    ]
     return smooth_curve(keys, phi)
 
 
@@ -146,7 +168,7 @@ def hair_part() -> Part:
     rows_a += [a_round + k for k in (2.0, 4.5, 8.0)]
     top = line + rows_a[-1]
     rows = [line + a for a in rows_a]
-    rows += [top + (89.0 - top) * (u ** 1.1) for u in np.linspace(0, 1, 10)[1:]]
+    rows += [top + (89.0 - top) * (u**1.1) for u in np.linspace(0, 1, 10)[1:]]
     th = np.radians(np.stack(rows))
     ph = ang[None]
     d = np.stack([np.cos(th) * np.sin(ph), np.sin(th), np.cos(th) * np.cos(ph)], -1)
@@ -162,5 +184,3 @@ def hair_part() -> Part:
     crown = HC + top_d * (r_top + float(_hair_thickness(top_d)))
     geo = orient(grid(rings, None, crown), HC)
     return Part("hair", "hair", geo, rigid(geo.n, "head"))
-
-

@@ -40,9 +40,28 @@ _LEFT_AND_CENTRE: dict[str, tuple[str | None, tuple[float, float, float]]] = {
 }
 
 JOINT_ORDER = [
-    "root", "hips", "spine", "chest", "neck", "head", "eye_L", "eye_R",
-    "shoulder_L", "upper_arm_L", "lower_arm_L", "hand_L", "shoulder_R", "upper_arm_R", "lower_arm_R", "hand_R",
-    "upper_leg_L", "lower_leg_L", "foot_L", "upper_leg_R", "lower_leg_R", "foot_R",
+    "root",
+    "hips",
+    "spine",
+    "chest",
+    "neck",
+    "head",
+    "eye_L",
+    "eye_R",
+    "shoulder_L",
+    "upper_arm_L",
+    "lower_arm_L",
+    "hand_L",
+    "shoulder_R",
+    "upper_arm_R",
+    "lower_arm_R",
+    "hand_R",
+    "upper_leg_L",
+    "lower_leg_L",
+    "foot_L",
+    "upper_leg_R",
+    "lower_leg_R",
+    "foot_R",
 ]
 J = {name: i for i, name in enumerate(JOINT_ORDER)}
 NJ = len(JOINT_ORDER)

@@ -160,7 +160,8 @@ def sweep(
         cx, cy = superellipse(ang, exps[i])
         depth = np.where(cy >= 0, half_third[i], back[i])
         return (
-            path[i] + t[i] * shift
+            path[i]
+            + t[i] * shift
             + np.outer(cx * half_side[i] * scale, side[i])
             + np.outer(cy * depth * scale, third[i])
         )
@@ -180,8 +181,14 @@ def sweep(
     return grid(np.stack(rings), start, end)
 
 
-def sphere_dirs(n_lat: int, segs: int, axis: Sequence[float] = (0, 1, 0), front: Sequence[float] = (0, 0, 1),
-                lat: Array | None = None, density: float = 0.0) -> Array:
+def sphere_dirs(
+    n_lat: int,
+    segs: int,
+    axis: Sequence[float] = (0, 1, 0),
+    front: Sequence[float] = (0, 0, 1),
+    lat: Array | None = None,
+    density: float = 0.0,
+) -> Array:
     """(n_lat, segs, 3) unit directions on rings around ``axis`` from its negative pole to its positive one.
 
     Ring angle 0 points at ``front``; ``lat`` overrides the ring latitudes (radians, poles excluded).
@@ -197,8 +204,14 @@ def sphere_dirs(n_lat: int, segs: int, axis: Sequence[float] = (0, 1, 0), front:
     return cl * (ca * fr + sa * side) + sl * ax
 
 
-def ellipsoid(center: Sequence[float], radii: Sequence[float], n_lat: int, segs: int,
-              axis: Sequence[float] = (0, 1, 0), front: Sequence[float] = (0, 0, 1)) -> Geo:
+def ellipsoid(
+    center: Sequence[float],
+    radii: Sequence[float],
+    n_lat: int,
+    segs: int,
+    axis: Sequence[float] = (0, 1, 0),
+    front: Sequence[float] = (0, 0, 1),
+) -> Geo:
     """An ellipsoid; ``radii`` are along (front x axis side, axis, front)."""
     d = sphere_dirs(n_lat, segs, axis, front)
     ax = np.asarray(axis, dtype=float)
@@ -207,15 +220,27 @@ def ellipsoid(center: Sequence[float], radii: Sequence[float], n_lat: int, segs:
     c = np.asarray(center, dtype=float)
 
     def place(v: Array) -> Array:
-        return c + np.outer(v @ side * radii[0], side).reshape(v.shape) + \
-            np.outer(v @ ax * radii[1], ax).reshape(v.shape) + np.outer(v @ fr * radii[2], fr).reshape(v.shape)
+        return (
+            c
+            + np.outer(v @ side * radii[0], side).reshape(v.shape)
+            + np.outer(v @ ax * radii[1], ax).reshape(v.shape)
+            + np.outer(v @ fr * radii[2], fr).reshape(v.shape)
+        )
 
     rings = place(d.reshape(-1, 3)).reshape(d.shape)
     return orient(grid(rings, place(-ax[None])[0], place(ax[None])[0]), c)
 
 
-def cap(center: Sequence[float], radius: float, axis: Sequence[float], up: Sequence[float], angle: float,
-        rings: int, segs: int, inner: float = 0.0) -> Geo:
+def cap(
+    center: Sequence[float],
+    radius: float,
+    axis: Sequence[float],
+    up: Sequence[float],
+    angle: float,
+    rings: int,
+    segs: int,
+    inner: float = 0.0,
+) -> Geo:
     """A spherical cap (or zone from ``inner`` to ``angle``) of a sphere, around ``axis``."""
     ax = np.asarray(axis, dtype=float)
     ax /= np.linalg.norm(ax)
@@ -226,8 +251,9 @@ def cap(center: Sequence[float], radius: float, axis: Sequence[float], up: Seque
     c = np.asarray(center, dtype=float)
     polar = np.linspace(angle, inner, rings + 1)[: rings + (1 if inner > 0 else 0)]
     ang = np.linspace(0, 2 * np.pi, segs, endpoint=False)
-    d = (np.cos(polar)[:, None, None] * ax
-         + np.sin(polar)[:, None, None] * (np.cos(ang)[None, :, None] * u + np.sin(ang)[None, :, None] * v))
+    d = np.cos(polar)[:, None, None] * ax + np.sin(polar)[:, None, None] * (
+        np.cos(ang)[None, :, None] * u + np.sin(ang)[None, :, None] * v
+    )
     geo = grid(c + radius * d, None, None if inner > 0 else c + radius * ax)
     return orient(geo, c)
 
@@ -320,11 +346,13 @@ def rotation(axis: Sequence[float], angle: float) -> Array:
     x, y, z = a
     c, s = np.cos(angle), np.sin(angle)
     cc = 1 - c
-    return np.array([
-        [c + x * x * cc, x * y * cc - z * s, x * z * cc + y * s],
-        [y * x * cc + z * s, c + y * y * cc, y * z * cc - x * s],
-        [z * x * cc - y * s, z * y * cc + x * s, c + z * z * cc],
-    ])
+    return np.array(
+        [
+            [c + x * x * cc, x * y * cc - z * s, x * z * cc + y * s],
+            [y * x * cc + z * s, c + y * y * cc, y * z * cc - x * s],
+            [z * x * cc - y * s, z * y * cc + x * s, c + z * z * cc],
+        ]
+    )
 
 
 def smooth_curve(keys: Sequence[tuple[float, float]], x: Array | float) -> Array:
@@ -343,5 +371,9 @@ def smooth_curve(keys: Sequence[tuple[float, float]], x: Array | float) -> Array
     i = np.clip(np.searchsorted(kx, xc, side="right") - 1, 0, len(kx) - 2)
     t = (xc - kx[i]) / h[i]
     t2, t3 = t * t, t * t * t
-    return ((2 * t3 - 3 * t2 + 1) * kv[i] + (t3 - 2 * t2 + t) * h[i] * m[i]
-            + (-2 * t3 + 3 * t2) * kv[i + 1] + (t3 - t2) * h[i] * m[i + 1])
+    return (
+        (2 * t3 - 3 * t2 + 1) * kv[i]
+        + (t3 - 2 * t2 + t) * h[i] * m[i]
+        + (-2 * t3 + 3 * t2) * kv[i + 1]
+        + (t3 - t2) * h[i] * m[i + 1]
+    )

@@ -10,6 +10,7 @@ from kiosk.cli.avatar import avatar
 from kiosk.cli.avatar_render import avatar_render
 from kiosk.cli.models import models
 from kiosk.cli.pack import pack
+from kiosk.cli.run import run
 from kiosk.cli.voice import converse, say
 
 
@@ -26,5 +27,6 @@ main.add_command(models)
 main.add_command(converse)
 main.add_command(say)
 main.add_command(avatar)
+main.add_command(run)
 
 __all__ = ["avatar_render", "main"]

@@ -319,6 +319,22 @@ class SpeechModels:
     def error(self, language: str) -> str | None:
         return self._errors.get(language)
 
+    def loaded(self, language: str) -> bool:
+        with self._lock:
+            return language in self._models
+
+    def describe(self, language: str) -> str:
+        """One line for staff: which model serves ``language`` and whether it is ready."""
+        with self._lock:
+            loaded = self._models.get(language)
+        if loaded is not None:
+            return f"{loaded.path.name}, loaded in {loaded.load_s:.1f} s, {len(loaded.grammar)} grammar words"
+        error = self._errors.get(language)
+        if error:
+            return error
+        thread = self._loading.get(language)
+        return "loading…" if thread is not None and thread.is_alive() else "not loaded"
+
     def recognizer(self, language: str) -> Recognizer:
         loaded = self.load(language)
         return Recognizer(loaded.model, loaded.grammar)

@@ -150,6 +150,30 @@ class WavSource(AudioSource):
         self._closed.set()
 
 
+class RecordingSource(AudioSource):
+    """Debugging only (``keep_audio`` in kiosk.yaml, off by default): passes another source's frames through and
+    writes what was heard to ``folder/<time>.wav`` when closed. The kiosk never uses it unless a technician asks."""
+
+    def __init__(self, source: AudioSource, folder: Path) -> None:
+        self.source = source
+        self.folder = folder
+        self._frames: list[np.ndarray] = []
+        self.path: Path | None = None
+
+    def frames(self) -> Iterator[Frame]:
+        for frame in self.source.frames():
+            self._frames.append(frame.samples)
+            yield frame
+
+    def close(self) -> None:
+        self.source.close()
+        if self._frames and self.path is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.path = self.folder / time.strftime("%Y%m%d-%H%M%S.wav")
+            write_wav(self.path, np.concatenate(self._frames), RATE)
+            self._frames = []
+
+
 class MicStatus(StrEnum):
     OK = "ok"
     NO_AUDIO_SYSTEM = "no-audio-system"
@@ -254,6 +278,7 @@ __all__ = [
     "MicSource",
     "MicState",
     "MicStatus",
+    "RecordingSource",
     "WavSource",
     "dbfs",
     "level",

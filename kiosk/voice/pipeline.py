@@ -86,7 +86,9 @@ class Voice:
 
     @property
     def speaking(self) -> bool:
-        return self._speech is not None and self._speech.is_alive()
+        """True from ``speak`` until the answer ends or is interrupted (an interrupted answer whose synthesis is
+        still finishing no longer counts: the microphone opens at once after barge-in)."""
+        return self._speech is not None and self._speech.is_alive() and not self._stop_speaking.is_set()
 
     def _gated(self) -> bool:
         """True while the microphone must not be listened to: the guide is speaking, or its echo is dying away."""
@@ -194,13 +196,16 @@ class Voice:
         first.wait()
         return clips
 
-    def interrupt(self) -> float:
-        """Barge-in: stop speaking now. Returns how long stopping took, in seconds."""
+    def interrupt(self, wait: bool = True) -> float:
+        """Barge-in: stop speaking now. Returns how long stopping took, in seconds. With ``wait`` False it returns
+        as soon as the sound has stopped, without waiting for the speaking thread to wind down (UI threads)."""
         started = time.monotonic()
+        if self.speaking:
+            self._quiet_since = started
         self._stop_speaking.set()
         self.out.stop()
         speech = self._speech
-        if speech is not None:
+        if speech is not None and wait:
             speech.join(1.0)
         return time.monotonic() - started
 

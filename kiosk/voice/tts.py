@@ -241,12 +241,18 @@ class Synthesizer:
                 return Clip(text, wav, samples, rate, VisemeTrack.load(track_path), True, time.monotonic() - started)
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             partial = self.cache_dir / f".{key}.{os.getpid()}.wav"
-            conn.send((spoken, voice, self.speech.rate, self.speech.volume / 100, str(partial)))
-            if not conn.poll(self.timeout_s):
+            try:
+                conn.send((spoken, voice, self.speech.rate, self.speech.volume / 100, str(partial)))
+                if not conn.poll(self.timeout_s):
+                    self._kill()
+                    self.restarts += 1
+                    raise SynthesisError("speech synthesis hung and was restarted", code="tts-hung")
+                kind, payload = conn.recv()
+            except (EOFError, OSError) as err:  # the worker died, or the synthesizer was closed meanwhile
                 self._kill()
-                self.restarts += 1
-                raise SynthesisError("speech synthesis hung and was restarted", code="tts-hung")
-            kind, payload = conn.recv()
+                raise SynthesisError(
+                    f"the speech worker stopped ({err or type(err).__name__})", code="tts-died"
+                ) from err
         if kind != "ok":
             raise SynthesisError(payload, code="tts-failed")
         try:

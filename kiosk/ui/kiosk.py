@@ -1,0 +1,302 @@
+"""Putting the kiosk together: Qt application, engines, session, window and the staff panel behind its PIN.
+
+``Kiosk`` owns them all, so that staff can reload the pack (a new pack is checked before anything is replaced:
+a broken one leaves the running kiosk as it was), restart or exit from the staff panel.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from datetime import datetime
+from types import TracebackType
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from kiosk.cli.run import EXIT_OK, EXIT_RESTART, install_signal_handlers
+from kiosk.errors import DocentError
+from kiosk.ops.config import KioskConfig, ViewMode
+from kiosk.ops.logs import LogSetup
+from kiosk.ops.paths import data_dir
+from kiosk.ops.pin import PinGate
+from kiosk.ops.unanswered import UnansweredLog
+from kiosk.session import Session, SessionSettings
+from kiosk.ui.app import Display, KioskWindow
+from kiosk.ui.engines import Content, Engines, avatar_for, load_content
+from kiosk.ui.staff import PinPad, StaffPanel, StaffStatus
+from kiosk.voice.audio import level
+
+log = logging.getLogger("kiosk.ui.kiosk")
+
+DEFAULT_WINDOW = (608, 1080)
+
+
+class Kiosk:
+    def __init__(self, content: Content, config: KioskConfig, logs: LogSetup | None, *, windowed: bool) -> None:
+        self.content = content
+        self.config = config
+        self.logs = logs
+        self.windowed = windowed
+        self.unanswered = UnansweredLog()
+        self.engines = Engines(content, config.microphone, config.speaker)
+        self.engines.start_voice(content.pack.languages, on_ready=self._voice_ready)
+        if config.volume is not None:
+            self.engines.out.volume = config.volume / 100
+        self.gate = PinGate(config.staff_pin, allow_without_pin=windowed and not config.from_file)
+        self.view_mode = config.view.value
+        self._build_window()
+        self._mic_level = 0.0
+        self._mic_stop = threading.Event()
+
+    # -- building ------------------------------------------------------------------------------------------------
+
+    def _session(self) -> Session:
+        e = self.engines
+        return Session(
+            self.content.mind,
+            voice=e.voice,
+            models=e.models,
+            microphone=e.open_microphone if e.microphone_ok else None,
+            unanswered=self.unanswered,
+            settings=SessionSettings(
+                idle_timeout_s=self.config.idle_timeout_s,
+                hands_free=self.config.hands_free,
+                keep_audio=data_dir() / "heard" if self.config.keep_audio else None,
+            ),
+        )
+
+    def _build_window(self) -> None:
+        avatar, why = avatar_for(self.content)
+        if why:
+            log.warning("%s", why)
+        c = self.config
+        window = KioskWindow(
+            self._session(),
+            avatar,
+            view_mode=self.view_mode,
+            render_scale=c.render_scale,
+            display=Display(c.large_text, c.high_contrast, c.reduced_motion),
+            orientation=c.orientation.value,
+            staff=self,
+        )
+        self.window = window
+        self.pin = PinPad(self.gate)
+        self.pin.setObjectName("staff-pin")
+        self.pin.unlocked.connect(self._show_panel)
+        self.pin.cancelled.connect(self.close_staff)
+        self.panel = StaffPanel(self)
+        self.panel.setObjectName("staff-panel")
+        window.pages.addWidget(self.pin)
+        window.pages.addWidget(self.panel)
+
+    def show(self, size: tuple[int, int] | None = None) -> None:
+        if self.windowed:
+            w, h = size or DEFAULT_WINDOW
+            self.window.resize(w, h)
+            self.window.setWindowTitle(f"Docent: {self.content.pack.venue.name.pick('en')[0]}")
+            self.window.show()
+        else:
+            self.window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+            self.window.showFullScreen()
+        self.window.start()
+
+    def _voice_ready(self) -> None:
+        error = self.engines.speech_error
+        if error:
+            from kiosk.events import VoiceUnavailable
+
+            self.window.post(VoiceUnavailable("speech", error))
+
+    # -- the staff panel (StaffBackend) -----------------------------------------------------------------------
+
+    def open(self) -> None:
+        """The hidden gesture was made: the PIN pad (or, in a preview without PIN, the panel)."""
+        if self.window.session.active:
+            self.window.session.end("staff")
+        self.pin.reset()
+        self.window.pages.setCurrentWidget(self.pin)
+
+    def _show_panel(self) -> None:
+        self.panel.refresh()
+        self.window.pages.setCurrentWidget(self.panel)
+        self._start_meter()
+
+    def close_staff(self) -> None:
+        self._mic_stop.set()
+        self.window.pages.setCurrentWidget(self.window.attract)
+
+    def staff_status(self) -> StaffStatus:
+        pack = self.content.pack
+        models = self.engines.models
+        langs = pack.languages
+        view = self.window.view
+        view_line = f"{view.backend}, {view.fps():.0f} fps"
+        if view.failure:
+            view_line = f"not shown: {view.failure}"
+        recent = self.logs.recent.lines() if self.logs is not None else ()
+        return StaffStatus(
+            venue=pack.venue.name.pick("en", langs)[0],
+            pack_path=str(pack.root),
+            pack_version=pack.fingerprint[:12],
+            languages=langs,
+            speech_models=tuple((lang, models.describe(lang) if models else "not started") for lang in langs),
+            microphone=self.engines.microphone,
+            speaker=self.engines.speaker
+            + (f"; speech engine: {self.engines.speech_error}" if self.engines.speech_error else ""),
+            view=view_line,
+            last_sync=None,
+            next_sync=None,
+            recent_problems=tuple(recent[-20:]),
+            unanswered_today=self._unanswered_today(),
+            volume=round(self.engines.out.volume * 100),
+        )
+
+    def _unanswered_today(self) -> tuple[tuple[str, str, str], ...]:
+        today = datetime.now().astimezone().date()
+        rows = []
+        for row in self.unanswered.rows():
+            try:
+                when = datetime.fromisoformat(str(row["time"])).astimezone()
+            except (KeyError, ValueError):
+                continue
+            if when.date() == today:
+                rows.append((when.strftime("%H:%M"), str(row.get("language", "")), str(row.get("question", ""))))
+        return tuple(rows[-30:])
+
+    def microphone_level(self) -> float:
+        return self._mic_level
+
+    def _start_meter(self) -> None:
+        """While the panel is open, read the microphone for the level meter (never recorded, never kept)."""
+        self._mic_stop = threading.Event()
+        stop = self._mic_stop
+        if not self.engines.microphone_ok:
+            return
+
+        def run() -> None:
+            try:
+                source = self.engines.open_microphone()
+            except DocentError as err:
+                log.warning("the microphone level meter could not open the microphone: %s", err)
+                return
+            try:
+                for frame in source.frames():
+                    self._mic_level = min(1.0, level(frame.samples) * 4)
+                    if stop.is_set():
+                        break
+            finally:
+                source.close()
+                self._mic_level = 0.0
+
+        threading.Thread(target=run, name="docent-mic-meter", daemon=True).start()
+
+    def test_speaker(self) -> str:
+        voice = self.engines.voice
+        lang = self.content.pack.venue.default_language
+        if voice is None or self.engines.speech_error:
+            return f"speech is not available: {self.engines.speech_error or 'no voice'}"
+        text = self.content.mind.compose.line("greeting", lang)
+        threading.Thread(target=voice.speak, args=(text, lang), daemon=True).start()
+        return f"playing a test sentence: {self.engines.speaker}"
+
+    def sync_now(self) -> str:
+        return "sync is not set up yet on this kiosk (no server configured)"
+
+    def reload_pack(self) -> str:
+        """Check the pack on disk again and switch to it only if it is usable; otherwise keep the current one."""
+        started = time.monotonic()
+        try:
+            content = load_content(self.content.pack.root, self.config.language)
+        except DocentError as err:
+            log.warning("reload refused: %s", err)
+            return f"kept the current pack: {err}"
+        old = self.window
+        self.content = content
+        self.engines.content = content
+        self.engines.models = None
+        from kiosk.voice.asr import SpeechModels
+
+        self.engines.models = SpeechModels(content.pack)
+        self.engines.models.load_in_background(content.pack.languages)
+        self._build_window()
+        self.window.setGeometry(old.geometry())
+        old.session.close()
+        old.close()
+        self.show(None if not self.windowed else (old.width(), old.height()))
+        return f"reloaded {content.pack.root} ({content.pack.fingerprint[:12]}) in {time.monotonic() - started:.1f} s"
+
+    def set_volume(self, percent: int) -> None:
+        self.engines.out.volume = max(0, min(100, percent)) / 100
+
+    def restart_kiosk(self) -> None:
+        log.info("restart requested from the staff panel")
+        QApplication.exit(EXIT_RESTART)
+
+    def exit_kiosk(self) -> None:
+        log.info("exit requested from the staff panel")
+        QApplication.exit(EXIT_OK)
+
+    def close(self) -> None:
+        self._mic_stop.set()
+        self.window.session.close()
+        self.window.close()
+        self.engines.close()
+        self.unanswered.close()
+
+
+def launch(
+    content: Content,
+    config: KioskConfig,
+    logs: LogSetup | None,
+    *,
+    windowed: bool,
+    size: tuple[int, int] | None = None,
+    view: str | None = None,
+    started: float | None = None,
+    exit_after: float | None = None,
+) -> int:
+    """Run the kiosk until staff exit or restart it; returns the process exit code."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("Docent")
+    if view:
+        config = _with_view(config, ViewMode(view))
+    kiosk = Kiosk(content, config, logs, windowed=windowed)
+    kiosk.show(size)
+
+    def excepthook(kind: type[BaseException], err: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            app.quit()
+            return
+        kiosk.window.recover(err)
+
+    sys.excepthook = excepthook
+    install_signal_handlers(app.quit)
+
+    def interactive() -> None:
+        # The event loop is running, the attract screen is painted and the guide has rendered a frame.
+        if not kiosk.window.frames.frames:
+            QTimer.singleShot(2, interactive)
+            return
+        since = f" {time.monotonic() - started:.2f} s after start" if started is not None else ""
+        log.info("attract screen interactive%s (%s view)", since, kiosk.window.view.backend)
+        print(f"docent: attract screen interactive{since}", file=sys.stderr, flush=True)
+
+    QTimer.singleShot(0, interactive)
+    if exit_after is not None:
+        QTimer.singleShot(round(exit_after * 1000), app.quit)
+    code = app.exec()
+    kiosk.close()
+    return int(code)
+
+
+def _with_view(config: KioskConfig, view: ViewMode) -> KioskConfig:
+    from dataclasses import replace
+
+    return replace(config, view=view)
+
+
+__all__ = ["DEFAULT_WINDOW", "Kiosk", "launch"]
