@@ -332,7 +332,8 @@ class KioskWindow(QWidget):
         page = self.pages.currentWidget()
         self.captions.setVisible(page is not self.attract or bool(self.captions.guide.text()))
         if self.portrait:
-            share = 0.36 if page is self.attract else 0.62 if page is self.browse else 0.55
+            shares = {self.attract: 0.36, self.browse: 0.62, self.conversation: 0.55}
+            share = shares.get(page, 0.78)  # the staff pages: the guide only peeks in
             height = self.height() - self.top.sizeHint().height()
             self.pages.setMaximumWidth(16777215)
             self.pages.setMinimumWidth(0)
@@ -465,7 +466,8 @@ class KioskWindow(QWidget):
         self.conversation.talk.set_listening(False)
         self.conversation.set_suggestions((), self.lang, lambda q: None)
         self.top.settings.setChecked(False)
-        self.pages.setCurrentWidget(self.attract)
+        if self.pages.currentWidget() in (self.conversation, self.browse):  # staff pages stay until closed
+            self.pages.setCurrentWidget(self.attract)
         self.set_language(self.pack.venue.default_language if reason != "error" else self.lang)
 
     def recover(self, err: BaseException) -> None:

@@ -15,7 +15,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "触摸屏幕或向我问好",
         "ko": "화면을 터치하거나 인사해 주세요",
     },
-    "hint_exhibit": {"en": "Ask me about the {name}", "zh": "问我关于{name}的问题", "ko": "{name}에 대해 물어보세요"},
+    "hint_exhibit": {"en": "Ask me about {name}", "zh": "问我关于{name}的问题", "ko": "{name}에 대해 물어보세요"},
     "hint_way": {"en": "Ask me the way to {name}", "zh": "问我怎么去{name}", "ko": "{name} 가는 길을 물어보세요"},
     "hint_hours": {"en": "Ask me when we open", "zh": "问我开放时间", "ko": "관람 시간을 물어보세요"},
     "talk": {"en": "Hold to talk", "zh": "按住说话", "ko": "누르고 말하기"},
