@@ -332,7 +332,7 @@ class KioskWindow(QWidget):
         page = self.pages.currentWidget()
         self.captions.setVisible(page is not self.attract or bool(self.captions.guide.text()))
         if self.portrait:
-            shares = {self.attract: 0.36, self.browse: 0.62, self.conversation: 0.55}
+            shares: dict[QWidget | None, float] = {self.attract: 0.36, self.browse: 0.62, self.conversation: 0.55}
             share = shares.get(page, 0.78)  # the staff pages: the guide only peeks in
             height = self.height() - self.top.sizeHint().height()
             self.pages.setMaximumWidth(16777215)
