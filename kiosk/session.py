@@ -90,6 +90,7 @@ class Session:
         self._lock = threading.RLock()
         self._listening: _Listening | None = None
         self._speaking_thread: threading.Thread | None = None
+        self._said = 0
         if voice is not None:
             voice.emit = self._from_voice
 
@@ -288,6 +289,7 @@ class Session:
 
     def interrupt(self) -> None:
         """Stop the guide speaking (the visitor tapped stop, or asked something else)."""
+        self._said += 1  # an answer still waiting to start speaking will not start
         if self.voice is not None:
             self.voice.interrupt(wait=False)
 
@@ -300,7 +302,11 @@ class Session:
         if voice is None or not text:
             return
 
+        turn = self._said
+
         def run() -> None:
+            if turn != self._said:  # interrupted before it began (the visitor tapped talk at once)
+                return
             try:
                 voice.speak(text, language)
             except Exception:
