@@ -187,7 +187,8 @@ class Voice:
                     interrupted = True
                     break
             first.set()
-            self._quiet_since = time.monotonic()
+            if not interrupted:  # an interrupted answer's thread may wind down late: it must not re-gate the mic
+                self._quiet_since = time.monotonic()
             self.emit(SpeakingStopped(interrupted))
 
         threading.Thread(target=synthesize, name="docent-speak-synth", daemon=True).start()
