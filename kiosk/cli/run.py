@@ -14,6 +14,7 @@ import logging
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -102,10 +103,14 @@ def run(
     sys.exit(code)
 
 
-def install_signal_handlers(quit_: object) -> None:
+def install_signal_handlers(quit_: Callable[[], object]) -> None:
     """SIGTERM/SIGINT from a supervisor end the Qt loop cleanly (exit 0)."""
+    from PySide6.QtCore import QTimer
+
+    # Python runs a signal handler between any two bytecodes, possibly in the middle of a frame: quit from the
+    # event loop instead, once that frame is done.
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: quit_())  # type: ignore[operator]
+        signal.signal(sig, lambda *_: QTimer.singleShot(0, quit_))
 
 
 __all__ = ["EXIT_CRASH", "EXIT_OK", "EXIT_RESTART", "EXIT_UNUSABLE", "install_signal_handlers", "run"]

@@ -187,8 +187,9 @@ class GuideView(QWidget):
             if self.guide is not None:
                 self.guide.step(time.monotonic())
                 self.guide.rig.refresh()
+            surface = self._surface
             self.base.taskMgr.step()
-            frame = self._surface.frame()
+            frame = surface.frame() if surface is self._surface else None
         except Exception as err:  # a lost GPU context, a broken model: the kiosk goes on without the guide
             self._fail(f"the guide could not be drawn: {type(err).__name__}: {err}", err)
             return
