@@ -252,7 +252,7 @@ class KioskWindow(QWidget):
         talk.browse.connect(self.show_browse)
         talk.done.connect(lambda: self.session.end("goodbye"))
         self.conversation.type_box.submitted.connect(lambda text: self.ask(text, "typed"))
-        self.browse.hear.connect(self.session.read_aloud)
+        self.browse.hear.connect(self.read_aloud)
         self.browse.ask.connect(self._ask_from_browse)
         self.browse.directions.connect(self._directions_from_browse)
 
@@ -351,6 +351,11 @@ class KioskWindow(QWidget):
 
     def show_conversation(self) -> None:
         self.pages.setCurrentWidget(self.conversation)
+
+    def read_aloud(self, text: str, language: str) -> None:
+        """"Hear it": the text is on screen at once (every spoken line is also text), then spoken."""
+        self.captions.guide_answers(text)
+        self.session.read_aloud(text, language)
 
     def _ask_from_browse(self, question: str) -> None:
         self.show_conversation()
