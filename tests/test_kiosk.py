@@ -218,6 +218,7 @@ def test_a_spoken_korean_question_goes_through_the_real_recognizer(
     models = kiosk.session.models
     assert models is not None
     kiosk.wait_for(lambda: models.loaded("ko"), 30000)  # loaded in the background since the kiosk started
+    kiosk.wait_for(lambda: not kiosk.session.speaking, 20000)  # the visitor waits for the greeting to end
     kiosk.tap("talk")
     kiosk.wait_for(lambda: window.conversation.talk.mic.text().startswith("●"), 5000)
     kiosk.wait_for(lambda: "화장실" in window.captions.visitor.text(), 20000)
