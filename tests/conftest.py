@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,10 @@ from kiosk.content import Pack, load_pack
 from kiosk.ops.paths import demo_pack_path
 from kiosk.voice import asr
 from kiosk.voice.models import bundled_model_dir, install, model_path
+
+# Qt draws offscreen in tests (no display needed, no windows popping up on a desktop); the embedded-window test
+# starts its own X server and asks for xcb explicitly.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 TESTS = Path(__file__).parent
 PACKS = TESTS / "packs"
