@@ -17,7 +17,7 @@ from typing import Final
 from kiosk.avatar.gltfdoc import AvatarModelError, GltfDoc, read_gltf
 from kiosk.content.fields import Reader
 from kiosk.content.problems import Problem, Severity, did_you_mean, errors_in, warnings_in
-from kiosk.content.yamlsrc import Y, read_yaml
+from kiosk.content.yamlsrc import Y, describe, read_yaml
 from kiosk.errors import DocentError
 
 MANIFEST = "avatar.yaml"
@@ -295,7 +295,10 @@ class _Checker:
         v = value.value
         if isinstance(v, bool) or not isinstance(v, int | float):
             self.r.error(
-                value.line, "height", f"the height is a number of metres, e.g. 1.68, not {_kind(value)}", "wrong-type"
+                value.line,
+                "height",
+                f"the height is a number of metres, e.g. 1.68, not {describe(value)}",
+                "wrong-type",
             )
             return None
         if not MIN_HEIGHT <= v <= MAX_HEIGHT:
@@ -323,7 +326,7 @@ class _Checker:
                 self.r.error(
                     value.line,
                     path,
-                    f"give a morph target (shape key) name, or its number for unnamed targets, not {_kind(value)}",
+                    f"give a morph target (shape key) name, or its number for unnamed targets, not {describe(value)}",
                     "wrong-type",
                 )
                 continue
@@ -497,18 +500,6 @@ def _line(y: Y, key: str) -> int:
 def _listing(names: tuple[str, ...], limit: int = 40) -> str:
     shown = ", ".join(names[:limit])
     return f"{shown} ... ({len(names)} in all)" if len(names) > limit else shown
-
-
-def _kind(y: Y) -> str:
-    if y.is_map:
-        return "a map"
-    if y.is_list:
-        return "a list"
-    if isinstance(y.value, bool):
-        return f"yes/no ({y.value})"
-    if isinstance(y.value, int | float):
-        return f"a number ({y.value})"
-    return f"text ('{y.value}')"
 
 
 __all__ = [

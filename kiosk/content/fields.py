@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from kiosk.content.problems import Problem, Severity, did_you_mean, one_of
 from kiosk.content.text import Text, TextList
-from kiosk.content.yamlsrc import Y
+from kiosk.content.yamlsrc import Y, describe
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
@@ -43,7 +43,7 @@ class Reader:
     ) -> dict[str, Y] | None:
         """Check that ``y`` is a map with the ``required`` keys and no keys outside ``required + optional``."""
         if not y.is_map:
-            self.error(y.line, path, f"{what} must be a map of 'key: value' lines, not {_kind(y)}", "wrong-type")
+            self.error(y.line, path, f"{what} must be a map of 'key: value' lines, not {describe(y)}", "wrong-type")
             return None
         values: dict[str, Y] = y.value
         allowed = (*required, *optional)
@@ -71,7 +71,9 @@ class Reader:
         if y.value is None:
             return []
         if not y.is_list:
-            self.error(y.line, path, f"{what} must be a list (lines starting with '- '), not {_kind(y)}", "wrong-type")
+            self.error(
+                y.line, path, f"{what} must be a list (lines starting with '- '), not {describe(y)}", "wrong-type"
+            )
             return []
         items: list[Y] = y.value
         return items
@@ -82,7 +84,7 @@ class Reader:
         if y is None or y.value is None:
             return ""
         if isinstance(y.value, bool) or not isinstance(y.value, str | int | float):
-            self.error(y.line, path, f"{what} must be text, not {_kind(y)}", "wrong-type")
+            self.error(y.line, path, f"{what} must be text, not {describe(y)}", "wrong-type")
             return ""
         return str(y.value).strip()
 
@@ -104,7 +106,7 @@ class Reader:
         if y is None or y.value is None:
             return None
         if isinstance(y.value, bool) or not isinstance(y.value, int):
-            self.error(y.line, path, f"{what} must be a whole number, not {_kind(y)}", "wrong-type")
+            self.error(y.line, path, f"{what} must be a whole number, not {describe(y)}", "wrong-type")
             return None
         if minimum is not None and y.value < minimum:
             self.error(y.line, path, f"{what} must be {minimum} or more, not {y.value}", "out-of-range")
@@ -215,20 +217,6 @@ class Reader:
 
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
-
-
-def _kind(y: Y) -> str:
-    if y.is_map:
-        return "a map"
-    if y.is_list:
-        return "a list"
-    if y.value is None:
-        return "empty"
-    if isinstance(y.value, bool):
-        return f"yes/no ({y.value})"
-    if isinstance(y.value, int | float):
-        return f"a number ({y.value})"
-    return f"text ('{y.value}')"
 
 
 __all__ = ["ID_PATTERN", "LANGUAGE_PATTERN", "Reader", "one_of"]

@@ -154,4 +154,19 @@ def read_yaml(path: Path, rel: str, problems: list[Problem], max_bytes: int = MA
     return _build(node, rel, problems, ""), raw
 
 
-__all__ = ["MAX_YAML_BYTES", "Y", "read_yaml"]
+def describe(y: Y) -> str:
+    """What a value is, for a message that says what was found instead: "a list", "text ('tall')"."""
+    if y.is_map:
+        return "a map"
+    if y.is_list:
+        return "a list"
+    if y.value is None:
+        return "empty"
+    if isinstance(y.value, bool):
+        return f"yes/no ({y.value})"
+    if isinstance(y.value, int | float):
+        return f"a number ({y.value})"
+    return f"text ('{y.value}')"
+
+
+__all__ = ["MAX_YAML_BYTES", "Y", "describe", "read_yaml"]

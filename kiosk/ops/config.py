@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from kiosk.content.problems import Problem, did_you_mean
-from kiosk.content.yamlsrc import Y, read_yaml
+from kiosk.content.yamlsrc import Y, describe, read_yaml
 from kiosk.errors import DocentError
 from kiosk.ops.paths import data_dir
 
@@ -188,7 +188,9 @@ class _Fields:
 
     def read(self, doc: Y) -> KioskConfig | None:
         if not doc.is_map:
-            self.error(doc.line, "", f"kiosk.yaml must be a map of 'key: value' lines, not {_kind(doc)}", "wrong-type")
+            self.error(
+                doc.line, "", f"kiosk.yaml must be a map of 'key: value' lines, not {describe(doc)}", "wrong-type"
+            )
             return None
         values: dict[str, Y] = doc.value
         for key in values:
@@ -227,7 +229,7 @@ class _Fields:
         if y is None or y.value is None:
             return None
         if not isinstance(y.value, bool):
-            self.error(y.line, key, f"{key} must be true or false (without quotes), not {_kind(y)}", "wrong-type")
+            self.error(y.line, key, f"{key} must be true or false (without quotes), not {describe(y)}", "wrong-type")
             return None
         return y.value
 
@@ -236,7 +238,7 @@ class _Fields:
             return default
         options = [c.value for c in choices]
         if not isinstance(y.value, str) or y.value.strip().lower() not in options:
-            shown = f"'{y.value}'" if isinstance(y.value, str) else _kind(y)
+            shown = f"'{y.value}'" if isinstance(y.value, str) else describe(y)
             hint = did_you_mean(str(y.value), options)
             self.error(
                 y.line, key, f"{shown} is not a valid {key}.{hint} Use one of: {', '.join(options)}", "bad-choice"
@@ -252,7 +254,7 @@ class _Fields:
             self.error(
                 y.line,
                 key,
-                f"{key} must be a whole number of {unit} from {low} to {high}, not {_kind(y)}",
+                f"{key} must be a whole number of {unit} from {low} to {high}, not {describe(y)}",
                 "wrong-type",
             )
             return None
@@ -270,7 +272,7 @@ class _Fields:
             self.error(
                 y.line,
                 "render_scale",
-                f"render_scale must be a number from {low} to {high}, not {_kind(y)}",
+                f"render_scale must be a number from {low} to {high}, not {describe(y)}",
                 "wrong-type",
             )
             return None
@@ -295,7 +297,7 @@ class _Fields:
         else:
             text = ""
         if not PIN_PATTERN.match(text):
-            shown = f"'{text}'" if text else _kind(y)
+            shown = f"'{text}'" if text else describe(y)
             self.error(
                 y.line,
                 "staff_pin",
@@ -330,7 +332,7 @@ class _Fields:
             y.line,
             key,
             f"{key} must be a device name (or part of one), a device number from 0, or empty for the system default, "
-            f"not {_kind(y)}",
+            f"not {describe(y)}",
             "wrong-type",
         )
         return None
@@ -342,7 +344,7 @@ class _Fields:
             self.error(
                 y.line,
                 "language",
-                f"language must be a language code such as en, zh or ko, not {_kind(y)}; "
+                f"language must be a language code such as en, zh or ko, not {describe(y)}; "
                 "remove the line to start in the venue's first language",
                 "bad-language",
             )
@@ -353,7 +355,9 @@ class _Fields:
         if y is None or y.value is None:
             return None
         if not isinstance(y.value, str) or not y.value.strip():
-            self.error(y.line, "pack", f"pack must be the path of a content pack folder, not {_kind(y)}", "wrong-type")
+            self.error(
+                y.line, "pack", f"pack must be the path of a content pack folder, not {describe(y)}", "wrong-type"
+            )
             return None
         folder = Path(y.value.strip()).expanduser()
         if not folder.is_absolute():
@@ -368,20 +372,6 @@ class _Fields:
             )
             return None
         return folder
-
-
-def _kind(y: Y) -> str:
-    if y.is_map:
-        return "a map"
-    if y.is_list:
-        return "a list"
-    if y.value is None:
-        return "empty"
-    if isinstance(y.value, bool):
-        return f"yes/no ({str(y.value).lower()})"
-    if isinstance(y.value, int | float):
-        return f"a number ({y.value})"
-    return f"text ('{y.value}')"
 
 
 EXAMPLE = """\

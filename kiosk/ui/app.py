@@ -353,7 +353,7 @@ class KioskWindow(QWidget):
         self.pages.setCurrentWidget(self.conversation)
 
     def read_aloud(self, text: str, language: str) -> None:
-        """"Hear it": the text is on screen at once (every spoken line is also text), then spoken."""
+        """ "Hear it": the text is on screen at once (every spoken line is also text), then spoken."""
         self.captions.guide_answers(text)
         self.session.read_aloud(text, language)
 
