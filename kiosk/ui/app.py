@@ -38,7 +38,7 @@ from kiosk.events import (
     VoiceUnavailable,
 )
 from kiosk.mind import Answer, Intent
-from kiosk.mind.suggest import suggestions
+from kiosk.mind.suggest import WHERE, suggestions
 from kiosk.session import Session
 from kiosk.ui.browse import BrowseScreen
 from kiosk.ui.cards import ExhibitCard
@@ -366,8 +366,6 @@ class KioskWindow(QWidget):
         if exhibit is None:
             return
         name = exhibit.name.pick(self.lang, self.pack.languages)[0]
-        from kiosk.mind.suggest import WHERE
-
         self._ask_from_browse((WHERE.get(self.lang) or WHERE["en"]).format(name=name))
 
     def vocabulary(self) -> list[str]:

@@ -94,14 +94,12 @@ class Engines:
     speech_error: str | None = None
     ready: threading.Event = field(default_factory=threading.Event)
 
-    def start_voice(self, languages: tuple[str, ...], on_ready: Callable[[], None] | None = None) -> None:
+    def start_voice(self, on_ready: Callable[[], None] | None = None) -> None:
         """Open the speaker and microphone now (fast), then start synthesis and load models in the background."""
         self.out, self.speaker = open_audio_out(self.speaker_device)
         self.microphone_ok, self.microphone = probe_microphone(self.microphone_device)
-        pack = self.content.pack
-        self.models = SpeechModels(pack)
-        self.models.load_in_background(languages)
-        synthesizer = Synthesizer(pack.venue.speech)
+        self.use_content(self.content)
+        synthesizer = Synthesizer(self.content.pack.venue.speech)
         self.synthesizer = synthesizer
         self.voice = Voice(synthesizer, self.out)
 
@@ -120,6 +118,12 @@ class Engines:
                     on_ready()
 
         threading.Thread(target=run, name="docent-start-voice", daemon=True).start()
+
+    def use_content(self, content: Content) -> None:
+        """A reloaded pack: its vocabulary makes new recognizer grammars, loaded in the background again."""
+        self.content = content
+        self.models = SpeechModels(content.pack)
+        self.models.load_in_background(content.pack.languages)
 
     def open_microphone(self) -> AudioSource:
         mic = MicSource(self.microphone_device)

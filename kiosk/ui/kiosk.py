@@ -10,6 +10,7 @@ import logging
 import sys
 import threading
 import time
+from dataclasses import replace
 from datetime import datetime
 from types import TracebackType
 
@@ -42,7 +43,7 @@ class Kiosk:
         self.windowed = windowed
         self.unanswered = UnansweredLog()
         self.engines = Engines(content, config.microphone, config.speaker)
-        self.engines.start_voice(content.pack.languages, on_ready=self._voice_ready)
+        self.engines.start_voice(on_ready=self._voice_ready)
         if config.volume is not None:
             self.engines.out.volume = config.volume / 100
         self.gate = PinGate(config.staff_pin, allow_without_pin=windowed and not config.from_file)
@@ -215,17 +216,11 @@ class Kiosk:
             return f"kept the current pack: {err}"
         old = self.window
         self.content = content
-        self.engines.content = content
-        self.engines.models = None
-        from kiosk.voice.asr import SpeechModels
-
-        self.engines.models = SpeechModels(content.pack)
-        self.engines.models.load_in_background(content.pack.languages)
+        self.engines.use_content(content)
         self._build_window()
-        self.window.setGeometry(old.geometry())
         old.session.close()
         old.close()
-        self.show(None if not self.windowed else (old.width(), old.height()))
+        self.show((old.width(), old.height()))
         return f"reloaded {content.pack.root} ({content.pack.fingerprint[:12]}) in {time.monotonic() - started:.1f} s"
 
     def set_volume(self, percent: int) -> None:
@@ -263,7 +258,7 @@ def launch(
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Docent")
     if view:
-        config = _with_view(config, ViewMode(view))
+        config = replace(config, view=ViewMode(view))
     kiosk = Kiosk(content, config, logs, windowed=windowed)
     kiosk.show(size)
 
@@ -291,12 +286,6 @@ def launch(
     code = app.exec()
     kiosk.close()
     return int(code)
-
-
-def _with_view(config: KioskConfig, view: ViewMode) -> KioskConfig:
-    from dataclasses import replace
-
-    return replace(config, view=view)
 
 
 __all__ = ["DEFAULT_WINDOW", "Kiosk", "launch"]
