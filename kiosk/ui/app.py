@@ -15,6 +15,7 @@ import itertools
 import logging
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -136,14 +137,14 @@ class ConversationPage(QWidget):
             b.setVisible(not on)
         self.try_label.setVisible(not on and bool(self._buttons))
 
-    def set_suggestions(self, questions: tuple[str, ...], lang: str, ask: object) -> None:
+    def set_suggestions(self, questions: tuple[str, ...], lang: str, ask: Callable[[str], object]) -> None:
         for b in self._buttons:
             b.deleteLater()
         self._buttons = []
         for i, q in enumerate(questions):
             b = button(q, "suggestion")
             b.setObjectName(f"suggestion-{i}")
-            b.clicked.connect(lambda _=False, q=q: ask(q))  # type: ignore[operator]
+            b.clicked.connect(lambda _=False, q=q: ask(q))
             self.suggestions.addWidget(b)
             self._buttons.append(b)
         self.try_label.setText(t("try_asking", lang))
