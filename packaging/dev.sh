@@ -19,7 +19,7 @@ APT_PACKAGES=(
   libportaudio2           # microphone and speaker (sounddevice)
 )
 if [ "$mode" = "test" ]; then
-  APT_PACKAGES+=(nginx-light xvfb xauth)   # the sync tests' static server; the embedded-window tests' X server
+  APT_PACKAGES+=(nginx xvfb xauth)   # the sync tests' static server; the embedded-window tests' X server
 fi
 
 need=()

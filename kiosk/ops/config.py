@@ -25,6 +25,7 @@ from kiosk.content.problems import Problem, did_you_mean
 from kiosk.content.yamlsrc import Y, describe, read_yaml
 from kiosk.errors import DocentError
 from kiosk.ops.paths import data_dir
+from kiosk.sync.settings import SyncSettings, read_sync
 
 CONFIG_NAME = "kiosk.yaml"
 IDLE_TIMEOUT_RANGE = (10, 600)
@@ -89,6 +90,8 @@ class KioskConfig:
     view: ViewMode = ViewMode.AUTO
     render_scale: float | None = None
     """Offscreen rendering resolution as a share of the window (0.25 to 1.0); None chooses by frame rate."""
+    sync: SyncSettings | None = None
+    """Where and how often the kiosk fetches its content (the ``sync:`` section); None: no sync."""
     keep_audio: bool = False
     """Debugging only: keep recordings of what the microphone heard. Off by default: no visitor audio is ever
     written to disk unless a technician turns this on."""
@@ -171,6 +174,7 @@ KEYS = (
     "view",
     "render_scale",
     "keep_audio",
+    "sync",
 )
 
 
@@ -221,6 +225,7 @@ class _Fields:
             view=ViewMode(self.choice(values.get("view"), "view", ViewMode, "auto")),
             render_scale=self.scale(values.get("render_scale")),
             keep_audio=bool(bools["keep_audio"]),
+            sync=read_sync(values["sync"], self.name, self.problems) if "sync" in values else None,
             path=self.path,
             lines=dict(doc.key_lines),
         )
