@@ -117,7 +117,11 @@ def client(
     health: Callable[[Path], str] | None = None,
 ) -> Client:
     return Client(
-        store, url, net=net or NetSettings(timeout_s=5), limits=limits or Limits(keep_free_bytes=0), progress=progress,
+        store,
+        url,
+        net=net or NetSettings(timeout_s=5),
+        limits=limits or Limits(keep_free_bytes=0),
+        progress=progress,
         health=health,
     )
 

@@ -52,8 +52,8 @@ def test_an_edit_downloads_only_the_changed_files_plus_metadata(tmp_path: Path) 
         assert built.new_files == 2, "the edited exhibit and the new image"
         nginx.clear_log()
         result = client(store, nginx.url).sync(PACK_ID)
-        served = nginx.body_bytes_total()
-        paths = [line.path for line in nginx.requests()]
+        served = nginx.body_bytes_total(wait_for=result.requests)
+        paths = [line.path for line in nginx.requests(wait_for=result.requests)]
     assert result.updated and result.version == 2 and result.downloaded_files == 2
     changed_bytes = changed.stat().st_size + (publisher.pack / "exhibits" / "blue-vase.yaml").stat().st_size
     assert served <= 1.1 * changed_bytes + 64_000, (served, changed_bytes)
@@ -73,8 +73,8 @@ def test_an_interrupted_file_resumes_with_a_range_request(tmp_path: Path) -> Non
     part.parent.mkdir(parents=True)
     part.write_bytes(data[:200_000])  # what an earlier, killed sync had fetched
     with nginx_serving(publisher.www, tmp_path / "nginx") as nginx:
-        client(store, nginx.url).sync(PACK_ID)
-        hits = [line for line in nginx.requests() if line.path.endswith("extra-0.jpg")]
+        result = client(store, nginx.url).sync(PACK_ID)
+        hits = [line for line in nginx.requests(wait_for=result.requests) if line.path.endswith("extra-0.jpg")]
     assert [h.range for h in hits] == ["bytes=200000-"] and hits[0].status == 206
     assert hits[0].body_bytes == 300_000
     assert installed_files(store)["exhibits/media/extra-0.jpg"] == data

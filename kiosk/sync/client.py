@@ -27,7 +27,7 @@ from tuf.ngclient import Updater, UpdaterConfig
 
 import kiosk
 from kiosk.sync.errors import HealthCheckFailed, NotSetUp, SyncError, SyncFailed, SyncOffline, SyncRefused
-from kiosk.sync.fetch import HttpFetcher, NetSettings
+from kiosk.sync.fetch import HttpFetcher, NetSettings, reason
 from kiosk.sync.layout import LISTING_FORMAT, file_target, hashed_name, listing_path, safe_relpath
 from kiosk.sync.store import Store
 
@@ -69,6 +69,8 @@ class SyncResult:
     """Every body byte received over the network, metadata included."""
     seconds: float
     health: str = ""
+    requests: int = 0
+    """HTTP requests sent, metadata included."""
 
     def summary(self) -> str:
         if not self.updated:
@@ -146,7 +148,10 @@ class Client:
                 )
             folder = self.store.bundle_dir(kind, name) / installed.current.folder
             if version == current and not self.store.check_version(folder):
-                return SyncResult(kind, name, False, version, None, 0, 0, self._received(), time.monotonic() - start)
+                elapsed = time.monotonic() - start
+                return SyncResult(
+                    kind, name, False, version, None, 0, 0, self._received(), elapsed, requests=self._requests()
+                )
             if current is not None and version < current:
                 raise SyncRefused(
                     f"the server offers version {version}, older than this kiosk's version {current}; "
@@ -188,6 +193,7 @@ class Client:
             self._received(),
             time.monotonic() - start,
             health,
+            self._requests(),
         )
         self.progress(Progress("done", message=result.summary()))
         return result
@@ -312,6 +318,9 @@ class Client:
     def _received(self) -> int:
         return sum(f.received for f in self._fetchers)
 
+    def _requests(self) -> int:
+        return sum(f.requests for f in self._fetchers)
+
     @contextmanager
     def _lock(self) -> Iterator[None]:
         self.store.home.mkdir(parents=True, exist_ok=True)
@@ -374,7 +383,7 @@ def _tuf_errors(what: str) -> Iterator[None]:
         raise SyncOffline(f"the server is too slow: {err}", code="slow") from err
     except tuf_errors.DownloadError as err:
         cause = err.__cause__
-        detail = str(cause) if cause is not None and str(cause) else str(err)
+        detail = reason(cause) if str(err).startswith("Failed to download") and cause is not None else str(err)
         raise SyncOffline(f"cannot download {what}: {detail}", code="offline") from err
     except OSError as err:
         if err.errno == 28:

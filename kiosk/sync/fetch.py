@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+import urllib3
 from tuf.api import exceptions
 from tuf.ngclient.fetcher import FetcherInterface
 
@@ -65,10 +66,13 @@ class HttpFetcher(FetcherInterface):
         self.settings = settings or NetSettings()
         self.session = requests.Session()
         self.session.headers["User-Agent"] = f"Docent-kiosk/{kiosk.__version__}"
+        self.session.headers["Accept-Encoding"] = "identity"  # byte ranges and signed lengths of the bytes as stored
         self.limiter = _Limiter(self.settings.max_bytes_per_s)
         self.received = 0
         """Body bytes received over the network by this fetcher (metadata and files)."""
         self.on_bytes: Callable[[int], None] | None = None
+        self.requests = 0
+        """HTTP requests sent (each one a line in the server's access log)."""
 
     def close(self) -> None:
         self.session.close()
@@ -159,12 +163,13 @@ class HttpFetcher(FetcherInterface):
     def _get(self, url: str, offset: int) -> requests.Response:
         headers = {"Range": f"bytes={offset}-"} if offset else {}
         timeout = (self.settings.timeout_s, self.settings.timeout_s)
+        self.requests += 1
         try:
             response = self.session.get(url, stream=True, timeout=timeout, headers=headers)
         except requests.exceptions.Timeout as err:
             raise exceptions.SlowRetrievalError(f"no answer from {url} within {self.settings.timeout_s:g} s") from err
         except requests.exceptions.RequestException as err:
-            raise exceptions.DownloadError(f"cannot reach {url}: {_reason(err)}") from err
+            raise exceptions.DownloadError(f"cannot reach {url}: {reason(err)}") from err
         if response.status_code >= 400 and response.status_code != 416:
             response.close()
             raise exceptions.DownloadHTTPError(f"{url}: HTTP {response.status_code}", response.status_code)
@@ -173,8 +178,10 @@ class HttpFetcher(FetcherInterface):
     def _body(self, response: requests.Response) -> Iterator[bytes]:
         window_start = time.monotonic()
         window_bytes = 0
+        raw = response.raw
         try:
-            for chunk in response.iter_content(CHUNK):
+            while chunk := raw.read1(CHUNK, decode_content=True):
+                # read1: whatever has arrived, so the bytes before a cut are kept (read() would drop them).
                 self.received += len(chunk)
                 if self.on_bytes is not None:
                     self.on_bytes(len(chunk))
@@ -189,10 +196,10 @@ class HttpFetcher(FetcherInterface):
                         )
                     window_start, window_bytes = time.monotonic(), 0
                 yield chunk
-        except requests.exceptions.Timeout as err:
-            raise exceptions.SlowRetrievalError(f"{response.url} stalled: {_reason(err)}") from err
-        except (requests.exceptions.RequestException, OSError) as err:
-            raise exceptions.DownloadError(f"{response.url} was cut off: {_reason(err)}") from err
+        except (requests.exceptions.Timeout, urllib3.exceptions.ReadTimeoutError) as err:
+            raise exceptions.SlowRetrievalError(f"{response.url} stalled: {reason(err)}") from err
+        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as err:
+            raise exceptions.DownloadError(f"{response.url} was cut off: {reason(err)}") from err
         finally:
             response.close()
 
@@ -213,15 +220,21 @@ def _skip(response: requests.Response, offset: int) -> requests.Response:
     return response
 
 
-def _reason(err: BaseException) -> str:
+def reason(err: BaseException) -> str:
     """The innermost cause of a requests error, in a few words (not urllib3's nested repr)."""
     while err.__cause__ is not None or err.__context__ is not None:
         err = err.__cause__ or err.__context__  # type: ignore[assignment]
     text = str(err) or type(err).__name__
-    for marker in ("Name or service not known", "Connection refused", "timed out", "Temporary failure in name"):
+    if isinstance(err, ConnectionRefusedError) or "Connection refused" in text:
+        return "connection refused (is the server running at that address?)"
+    if "RemoteDisconnected" in type(err).__name__ or "without response" in text:
+        return "the server closed the connection without answering"
+    for marker in ("Name or service not known", "Temporary failure in name resolution", "No address associated"):
         if marker in text:
-            return marker.lower()
+            return f"the server's name does not resolve ({marker.lower()}): check the address and the DNS"
+    if "timed out" in text:
+        return "timed out"
     return text if len(text) < 160 else text[:157] + "..."
 
 
-__all__ = ["CHUNK", "HttpFetcher", "NetSettings"]
+__all__ = ["CHUNK", "HttpFetcher", "NetSettings", "reason"]

@@ -339,6 +339,13 @@ class Store:
         write_json(self.home / "state.json", asdict(state))
 
 
+def installed_pack(store: Store) -> str | None:
+    """The one synced pack installed in ``store`` (None when there is none, or more than one to choose from)."""
+    packs = store.home / "packs"
+    names = sorted(p.name for p in packs.iterdir() if (p / "installed.json").is_file()) if packs.is_dir() else []
+    return names[0] if len(names) == 1 else None
+
+
 def _manifest_files(folder: Path) -> dict[str, tuple[str, int]]:
     try:
         files = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]
@@ -369,4 +376,13 @@ def _mb(count: int) -> str:
     return f"{count / 1_000_000:.1f} MB"
 
 
-__all__ = ["MANIFEST", "MAX_BOOT_ATTEMPTS", "Installed", "Store", "SyncState", "Version", "write_json"]
+__all__ = [
+    "MANIFEST",
+    "MAX_BOOT_ATTEMPTS",
+    "Installed",
+    "Store",
+    "SyncState",
+    "Version",
+    "installed_pack",
+    "write_json",
+]
