@@ -62,7 +62,8 @@ def run(
     """Start the kiosk: the 3D guide, voice and touch, on the content pack.
 
     With no arguments and no kiosk.yaml, it opens the bundled demo venue with the bundled guide in a window.
-    With a kiosk.yaml (see docs/kiosk.md) it runs full screen with that file's pack, PIN and settings.
+    With a kiosk.yaml (see docs/kiosk.md) it runs full screen with that file's pack, PIN and settings; with its
+    sync: section, on the newest synced version of the venue's pack, kept up to date while it runs.
     Exit codes: 0 staff exit, 1 crash, 2 unusable configuration or pack, 3 restart requested.
     """
     started = time.monotonic()
@@ -77,10 +78,13 @@ def run(
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_UNUSABLE)
     logs = setup_logging()
-    from kiosk.ui.engines import KioskUnusable, load_content
+    from kiosk.ui.engines import KioskUnusable
+    from kiosk.ui.packs import resolve_pack
 
     try:
-        content = load_content(Path(pack_dir) if pack_dir else config.pack, language or config.language)
+        # --pack, else the synced pack (rolled back when it does not load), else pack: in kiosk.yaml or the demo
+        start = resolve_pack(config, Path(pack_dir) if pack_dir else None, language or config.language)
+        content = start.content
         config.check_languages(content.pack.languages)
     except (KioskUnusable, ConfigError) as err:
         click.echo(f"error: {err}", err=True)
@@ -99,6 +103,7 @@ def run(
         view=view,
         started=started,
         exit_after=exit_after,
+        follow_sync=pack_dir is None,
     )
     sys.exit(code)
 

@@ -17,7 +17,7 @@ from kiosk.ops.paths import data_dir
 from kiosk.sync.client import Client, Progress
 from kiosk.sync.errors import SyncError, SyncFailed, SyncOffline, SyncRefused
 from kiosk.sync.settings import SyncSettings
-from kiosk.sync.store import Store
+from kiosk.sync.store import Store, installed_pack
 from kiosk.sync.trust import install_trust
 
 EXIT_OK, EXIT_REFUSED, EXIT_SETUP, EXIT_OFFLINE, EXIT_FAILED = 0, 1, 2, 3, 4
@@ -76,7 +76,7 @@ def sync(
         except SyncError as err:
             click.echo(f"error: {err}", err=True)
             sys.exit(EXIT_SETUP)
-    name = pack_id or (settings.pack if settings else None) or _installed_pack(store)
+    name = pack_id or (settings.pack if settings else None) or installed_pack(store)
     if status:
         _show_status(store, name)
         return
@@ -126,12 +126,6 @@ def run_sync(store: Store, settings: SyncSettings, name: str, as_json: bool) -> 
     else:
         click.echo(result.summary())
     return EXIT_OK
-
-
-def _installed_pack(store: Store) -> str | None:
-    packs = store.home / "packs"
-    names = sorted(p.name for p in packs.iterdir() if (p / "installed.json").is_file()) if packs.is_dir() else []
-    return names[0] if len(names) == 1 else None
 
 
 def _show_status(store: Store, name: str | None) -> None:

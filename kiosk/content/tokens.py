@@ -26,10 +26,13 @@ _HAN_RUN = re.compile(rf"^[{_HAN}]+$")
 _HANGUL_RUN = re.compile(rf"^[{_HANGUL}]+$")
 
 
+_NOT_WORD = re.compile(r"[^\w'.-]|_")
+"""What normalise turns into spaces: anything but letters and digits (str.isalnum) and ' . -."""
+
+
 def normalise(text: str) -> str:
     """NFKC (full-width to half-width), lower case, punctuation to spaces, whitespace collapsed."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = "".join(ch if ch.isalnum() or ch in "'.-" else " " for ch in text)
+    text = _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", text).lower())
     return " ".join(text.split())
 
 

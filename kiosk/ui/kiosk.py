@@ -1,7 +1,8 @@
 """Putting the kiosk together: Qt application, engines, session, window and the staff panel behind its PIN.
 
 ``Kiosk`` owns them all, so that staff can reload the pack (a new pack is checked before anything is replaced:
-a broken one leaves the running kiosk as it was), restart or exit from the staff panel.
+a broken one leaves the running kiosk as it was), restart or exit from the staff panel. With a ``sync:`` section
+it also runs content sync (:mod:`kiosk.ui.kiosk_sync`) and loads each new version between visits the same way.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import threading
 import time
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import Qt, QTimer
@@ -27,20 +29,35 @@ from kiosk.ops.unanswered import UnansweredLog
 from kiosk.session import Session, SessionSettings
 from kiosk.ui.app import Display, KioskWindow
 from kiosk.ui.engines import Content, Engines, avatar_for, load_content
+from kiosk.ui.kiosk_sync import KioskSync
+from kiosk.ui.packs import sync_store, synced_pack_name
 from kiosk.ui.staff import PinPad, StaffPanel, StaffStatus
+from kiosk.ui.staff_sync import SyncView, until, when
 from kiosk.voice.audio import level
 
 log = logging.getLogger("kiosk.ui.kiosk")
 
 DEFAULT_WINDOW = (608, 1080)
+NO_SYNC = "Sync is not set up: add a sync: section with the server's address to kiosk.yaml (see docs/kiosk.md)"
 
 
 class Kiosk:
-    def __init__(self, content: Content, config: KioskConfig, logs: LogSetup | None, *, windowed: bool) -> None:
+    def __init__(
+        self,
+        content: Content,
+        config: KioskConfig,
+        logs: LogSetup | None,
+        *,
+        windowed: bool,
+        follow_sync: bool = True,
+    ) -> None:
+        """``follow_sync``: new synced versions replace ``content`` as they arrive (False when ``--pack`` chose it)."""
         self.content = content
         self.config = config
         self.logs = logs
         self.windowed = windowed
+        self.follow_sync = follow_sync
+        self.sync: KioskSync | None = None
         self.unanswered = UnansweredLog()
         self.engines = Engines(content, config.microphone, config.speaker)
         self.engines.start_voice(on_ready=self._voice_ready)
@@ -103,6 +120,29 @@ class Kiosk:
             self.window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.window.showFullScreen()
         self.window.start()
+        if self.sync is None and self.config.sync is not None:
+            self._start_sync()
+
+    def _start_sync(self) -> None:
+        settings = self.config.sync
+        assert settings is not None
+        store = sync_store()
+        name = synced_pack_name(settings, store) or self.content.pack.venue.id
+        self.sync = KioskSync(
+            settings,
+            name,
+            store,
+            load=self._reload_from,
+            busy=self._busy,
+            showing=lambda: self.content.pack.root,
+            follows=self.follow_sync,
+            config_file=self.config.path,
+        )
+        self.sync.start()
+
+    def _busy(self) -> bool:
+        """Someone is using the kiosk: a visitor, or staff typing the PIN (the staff panel itself survives)."""
+        return self.window.session.active or self.window.pages.currentWidget() is self.pin
 
     def _voice_ready(self) -> None:
         error = self.engines.speech_error
@@ -138,6 +178,7 @@ class Kiosk:
         if view.failure:
             view_line = f"not shown: {view.failure}"
         recent = self.logs.recent.lines() if self.logs is not None else ()
+        sync = self.sync_view()
         return StaffStatus(
             venue=pack.venue.name.pick("en", langs)[0],
             pack_path=str(pack.root),
@@ -148,12 +189,16 @@ class Kiosk:
             speaker=self.engines.speaker
             + (f"; speech engine: {self.engines.speech_error}" if self.engines.speech_error else ""),
             view=view_line,
-            last_sync=None,
-            next_sync=None,
+            last_sync=when(sync.status.last_success) if sync else None,
+            next_sync=until(sync.status.next_at) if sync else None,
             recent_problems=tuple(recent[-20:]),
             unanswered_today=self._unanswered_today(),
             volume=round(self.engines.out.volume * 100),
+            sync=sync,
         )
+
+    def sync_view(self) -> SyncView | None:
+        return self.sync.view() if self.sync is not None else None
 
     def _unanswered_today(self) -> tuple[tuple[str, str, str], ...]:
         today = datetime.now().astimezone().date()
@@ -204,16 +249,23 @@ class Kiosk:
         return f"playing a test sentence: {self.engines.speaker}"
 
     def sync_now(self) -> str:
-        return "sync is not set up yet on this kiosk (no server configured)"
+        return self.sync.sync_now() if self.sync is not None else NO_SYNC
 
     def reload_pack(self) -> str:
         """Check the pack on disk again and switch to it only if it is usable; otherwise keep the current one."""
-        started = time.monotonic()
         try:
-            content = load_content(self.content.pack.root, self.config.language)
+            return self._reload_from(self.content.pack.root)
         except DocentError as err:
             log.warning("reload refused: %s", err)
             return f"kept the current pack: {err}"
+
+    def _reload_from(self, path: Path) -> str:
+        """Switch to the pack at ``path``: loaded and checked first, so a broken one raises (DocentError) and
+        leaves the kiosk as it was. Staff who had the panel open keep it."""
+        started = time.monotonic()
+        content = load_content(path, self.config.language)
+        staff_open = self.window.pages.currentWidget() is self.panel
+        self._mic_stop.set()
         old = self.window
         self.content = content
         self.engines.use_content(content)
@@ -221,7 +273,11 @@ class Kiosk:
         old.session.close()
         old.close()
         self.show((old.width(), old.height()))
-        return f"reloaded {content.pack.root} ({content.pack.fingerprint[:12]}) in {time.monotonic() - started:.1f} s"
+        line = f"reloaded {content.pack.root} ({content.pack.fingerprint[:12]}) in {time.monotonic() - started:.1f} s"
+        if staff_open:
+            self._show_panel()
+            self.panel.say(line)
+        return line
 
     def set_volume(self, percent: int) -> None:
         self.engines.out.volume = max(0, min(100, percent)) / 100
@@ -235,6 +291,8 @@ class Kiosk:
         QApplication.exit(EXIT_OK)
 
     def close(self) -> None:
+        if self.sync is not None:
+            self.sync.stop()
         self._mic_stop.set()
         self.window.session.close()
         self.window.close()
@@ -252,6 +310,7 @@ def launch(
     view: str | None = None,
     started: float | None = None,
     exit_after: float | None = None,
+    follow_sync: bool = True,
 ) -> int:
     """Run the kiosk until staff exit or restart it; returns the process exit code."""
     existing = QApplication.instance()
@@ -259,7 +318,7 @@ def launch(
     app.setApplicationName("Docent")
     if view:
         config = replace(config, view=ViewMode(view))
-    kiosk = Kiosk(content, config, logs, windowed=windowed)
+    kiosk = Kiosk(content, config, logs, windowed=windowed, follow_sync=follow_sync)
     kiosk.show(size)
 
     def excepthook(kind: type[BaseException], err: BaseException, tb: TracebackType | None) -> None:
@@ -288,4 +347,4 @@ def launch(
     return int(code)
 
 
-__all__ = ["DEFAULT_WINDOW", "Kiosk", "launch"]
+__all__ = ["DEFAULT_WINDOW", "NO_SYNC", "Kiosk", "launch"]

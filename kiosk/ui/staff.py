@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.errors import DocentError
 from kiosk.ops.pin import NO_PIN_MESSAGE, PinGate, PinStatus, format_wait
+from kiosk.ui.staff_sync import NOT_SET_UP, SyncSource, SyncView, sync_rows
 from kiosk.ui.theme import MIN_TOUCH
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ MAX_PIN_DIGITS = 8
 KEY_SIZE = 2 * MIN_TOUCH
 PAD_WIDTH = 4 * KEY_SIZE + 2 * MIN_TOUCH
 METER_INTERVAL_MS = 100
+SYNC_REFRESH_MS = 1000
+"""How often the Sync section is refreshed while the panel is shown (a running sync's progress moves)."""
 CONFIRM_TIMEOUT_MS = 15_000
 MAX_PROBLEMS_SHOWN = 12
 MAX_UNANSWERED_SHOWN = 40
@@ -63,6 +66,8 @@ class StaffStatus:
     unanswered_today: tuple[tuple[str, str, str], ...]
     """(time HH:MM, language, question as asked)."""
     volume: int
+    sync: SyncView | None = None
+    """Content sync in detail (shown instead of ``last_sync``/``next_sync`` when present)."""
 
 
 class StaffBackend(Protocol):
@@ -377,6 +382,11 @@ class StaffPanel(QWidget):
         self._meter_timer = QTimer(self)
         self._meter_timer.setInterval(METER_INTERVAL_MS)
         self._meter_timer.timeout.connect(self.update_meter)
+        self._sync_rows: list[tuple[str, str]] = []
+        self._sync_broken = False
+        self._sync_timer = QTimer(self)
+        self._sync_timer.setInterval(SYNC_REFRESH_MS)
+        self._sync_timer.timeout.connect(self.refresh_sync)
         self.refresh()
 
     # -- building ------------------------------------------------------------------------------------------
@@ -444,7 +454,7 @@ class StaffPanel(QWidget):
             status = self.backend.staff_status()
         except Exception as err:  # the panel must open even when the kiosk is unwell
             log.exception("staff status failed")
-            self._say(f"Status unavailable: {_reason(err)}")
+            self.say(f"Status unavailable: {_reason(err)}")
             return
         self.show_status(status)
 
@@ -463,11 +473,34 @@ class StaffPanel(QWidget):
         self.volume.blockSignals(False)
         self._show_volume(self.volume.value())
         self.display.set_lines([(f"Guide view: {s.view}", "body")])
-        sync = [f"Last sync: {s.last_sync or 'never'}", f"Next sync: {s.next_sync or 'not scheduled'}"]
-        unset = s.last_sync is None and s.next_sync is None
-        self.sync.set_lines([("Sync is not set up yet.", "muted")] if unset else [(line, "body") for line in sync])
+        if s.sync is not None:
+            self._show_sync(sync_rows(s.sync))
+        else:
+            sync = [f"Last sync: {s.last_sync or 'never'}", f"Next sync: {s.next_sync or 'not scheduled'}"]
+            unset = s.last_sync is None and s.next_sync is None
+            self._show_sync([(NOT_SET_UP, "muted")] if unset else [(line, "body") for line in sync])
         self._show_problems(s.recent_problems)
         self._show_unanswered(s.unanswered_today)
+
+    def refresh_sync(self) -> None:
+        """Only the Sync section, from a backend that can describe sync on its own (every second while shown)."""
+        if not isinstance(self.backend, SyncSource):
+            return
+        try:
+            view = self.backend.sync_view()
+        except Exception:  # the next tick tries again; the panel itself stays up (logged once, not every second)
+            if not self._sync_broken:
+                log.exception("sync status failed")
+            self._sync_broken = True
+            return
+        self._sync_broken = False
+        if view is not None:
+            self._show_sync(sync_rows(view))
+
+    def _show_sync(self, rows: list[tuple[str, str]]) -> None:
+        if rows != self._sync_rows:  # rebuilt only when something changed: no flicker once a second
+            self._sync_rows = rows
+            self.sync.set_lines(rows)
 
     def _show_problems(self, problems: tuple[str, ...]) -> None:
         if not problems:
@@ -506,16 +539,22 @@ class StaffPanel(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         self.refresh()
         self._meter_timer.start()
+        self._sync_timer.start()
         super().showEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:
         self._meter_timer.stop()
+        self._sync_timer.stop()
         self.cancel_confirm()
         super().hideEvent(event)
 
     @property
     def metering(self) -> bool:
         return self._meter_timer.isActive()
+
+    @property
+    def watching_sync(self) -> bool:
+        return self._sync_timer.isActive()
 
     # -- actions -------------------------------------------------------------------------------------------
 
@@ -573,12 +612,13 @@ class StaffPanel(QWidget):
             if not isinstance(err, DocentError):
                 log.exception("staff action %s failed", what)
             line = f"{what} failed: {_reason(err)}"
-        self._say(line)
+        self.say(line)
         if refresh:
             self.refresh()
         return line
 
-    def _say(self, line: str) -> None:
+    def say(self, line: str) -> None:
+        """Show ``line`` as the result of the last action (also for what the kiosk did by itself)."""
         self.result.setText(line)
 
 
@@ -596,4 +636,4 @@ def _reason(err: Exception) -> str:
     return err.message if isinstance(err, DocentError) else f"{type(err).__name__}: {err}"
 
 
-__all__ = ["KEY_SIZE", "METER_INTERVAL_MS", "PinPad", "StaffBackend", "StaffPanel", "StaffStatus"]
+__all__ = ["KEY_SIZE", "METER_INTERVAL_MS", "SYNC_REFRESH_MS", "PinPad", "StaffBackend", "StaffPanel", "StaffStatus"]
