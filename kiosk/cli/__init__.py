@@ -10,7 +10,7 @@ from kiosk.cli.avatar import avatar
 from kiosk.cli.avatar_render import avatar_render
 from kiosk.cli.models import models
 from kiosk.cli.pack import pack
-from kiosk.cli.publish import keys, pack_build, pack_publish
+from kiosk.cli.publish import keys, models_publish, pack_build, pack_publish
 from kiosk.cli.run import run
 from kiosk.cli.sync import sync
 from kiosk.cli.voice import converse, say
@@ -34,5 +34,6 @@ main.add_command(sync)
 main.add_command(keys)
 pack.add_command(pack_build)
 pack.add_command(pack_publish)
+models.add_command(models_publish)
 
 __all__ = ["avatar_render", "main"]

@@ -10,7 +10,7 @@ import click
 from kiosk.cli.common import EXIT_INVALID, EXIT_UNUSABLE, pack_path, validate_or_exit
 from kiosk.ops.paths import data_dir
 from kiosk.sync import keys as keyring
-from kiosk.sync.bundle import pack_custom, pack_files
+from kiosk.sync.bundle import model_files, pack_custom, pack_files
 from kiosk.sync.errors import PublishError
 from kiosk.sync.repo import Repository, publish_tree
 
@@ -122,6 +122,26 @@ def pack_build(src: str | None, repo: str, keys_dir: str | None) -> None:
 
 
 @click.command("publish")
+@click.argument("model_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--lang", "language", required=True, help="The model's language code (ko, zh, en...).")
+@click.option("--out", "repo", required=True, type=click.Path(file_okay=False), help="Repository folder.")
+@click.option("--keys", "keys_dir", type=click.Path(file_okay=False), help=KEYS_HELP)
+def models_publish(model_dir: str, language: str, repo: str, keys_dir: str | None) -> None:
+    """Add a Vosk speech model folder to the repository, so kiosks install it with 'kiosk sync --model LANG'.
+
+    Like packs: signed, content-addressed, and downloaded only where it changed.
+    """
+    try:
+        repository = Repository.open(Path(repo), keyring.load(_keys_dir(keys_dir), keyring.ONLINE_ROLES))
+        result = repository.add_bundle("models", language, model_files(Path(model_dir)), {"language": language})
+    except PublishError as err:
+        _fail(err)
+        return
+    state = f"version {result.version}" if result.changed else f"unchanged (version {result.version})"
+    click.echo(f"Speech model '{language}' {state}: {result.files} files, {result.total_bytes / 1e6:.1f} MB.")
+
+
+@click.command("publish")
 @click.argument("repo", type=click.Path(file_okay=False, exists=True))
 @click.option("--to", "dest", type=click.Path(file_okay=False), help="The folder the web server serves.")
 @click.option("--refresh", is_flag=True, help="Re-sign the timestamp (and anything close to expiry) first.")
@@ -149,4 +169,4 @@ def pack_publish(repo: str, dest: str | None, refresh: bool, keys_dir: str | Non
         _fail(err)
 
 
-__all__ = ["keys", "pack_build", "pack_publish"]
+__all__ = ["keys", "models_publish", "pack_build", "pack_publish"]

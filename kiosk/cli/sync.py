@@ -46,6 +46,7 @@ def exit_code(err: SyncError) -> int:
 @click.option("--status", is_flag=True, help="Show the installed versions and the last sync, and fetch nothing.")
 @click.option("--rollback", is_flag=True, help="Go back to the previous version now.")
 @click.option("--json", "as_json", is_flag=True, help="Progress and result as JSON lines (for the kiosk).")
+@click.option("--model", "model", metavar="LANG", help="Fetch and install the speech model for LANG instead of a pack.")
 def sync(
     server: str | None,
     pack_id: str | None,
@@ -55,6 +56,7 @@ def sync(
     status: bool,
     rollback: bool,
     as_json: bool,
+    model: str | None,
 ) -> None:
     """Fetch and install the newest signed version of the venue's pack.
 
@@ -62,6 +64,7 @@ def sync(
     files), checks the new version, then switches to it in one step, keeping the previous one.
     Exit status: 0 done or already up to date, 1 refused (failed verification), 2 not set up,
     3 server unreachable (try later), 4 local problem (disk, health check).
+    With --model LANG it fetches that speech model (published with 'kiosk models publish') and installs it.
     """
     store = sync_store()
     try:
@@ -92,10 +95,36 @@ def sync(
         sys.exit(EXIT_SETUP)
     if max_kbps is not None:
         settings = replace(settings, max_kbps=max_kbps)
+    if model:
+        sys.exit(run_model_sync(store, settings, model, as_json))
     if name is None:
         click.echo("error: which pack? give --pack ID or set sync.pack in kiosk.yaml", err=True)
         sys.exit(EXIT_SETUP)
     sys.exit(run_sync(store, settings, name, as_json))
+
+
+def run_model_sync(store: Store, settings: SyncSettings, language: str, as_json: bool) -> int:
+    """Fetch the speech model for ``language`` and install it where the kiosk's recogniser looks."""
+    from kiosk.sync.health import check_model
+    from kiosk.voice.models import ModelError, install, installed_models
+
+    printer = _Printer(as_json)
+    client = Client(
+        store, settings.server, net=settings.net(), limits=settings.limits(), progress=printer, health=check_model
+    )
+    try:
+        result = client.sync(language, kind="models")
+        folder = store.current_dir("models", language)
+        have = {m.language: m for m in installed_models()}
+        if folder is not None and (result.updated or language not in have):
+            install(str(folder), language=language, force=True)
+    except (SyncError, ModelError) as err:
+        printer.close()
+        click.echo(f"error: {err}", err=True)
+        return exit_code(err) if isinstance(err, SyncError) else EXIT_FAILED
+    printer.close()
+    click.echo(result.summary().replace(f"{language} ", f"speech model '{language}' ", 1))
+    return EXIT_OK
 
 
 def run_sync(store: Store, settings: SyncSettings, name: str, as_json: bool) -> int:

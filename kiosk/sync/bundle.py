@@ -41,9 +41,27 @@ def pack_files(src: Path) -> dict[str, Path]:
     return files
 
 
+def model_files(src: Path) -> dict[str, Path]:
+    """Relative path -> file for every file of a speech model folder (hidden files left out)."""
+    root = src.resolve()
+    if not root.is_dir():
+        raise PublishError(f"{src}: no such model folder")
+    files = {}
+    for path in sorted(root.rglob("*")):
+        rel_parts = path.relative_to(root).parts
+        if path.is_dir() or any(part.startswith(".") for part in rel_parts):
+            continue
+        if not path.is_file() or (path.is_symlink() and not path.resolve().is_relative_to(root)):
+            raise PublishError(f"{path} is not a regular file inside the model folder")
+        files["/".join(rel_parts)] = path
+    if not files:
+        raise PublishError(f"{src} holds no files")
+    return files
+
+
 def pack_custom(pack: Any) -> dict[str, Any]:
     """What a kiosk's staff panel may show about a published pack before downloading it."""
     return {"title": pack.venue.name.get(pack.languages[0]) or pack.venue.id, "languages": list(pack.languages)}
 
 
-__all__ = ["PACK_FOLDERS", "pack_custom", "pack_files"]
+__all__ = ["PACK_FOLDERS", "model_files", "pack_custom", "pack_files"]

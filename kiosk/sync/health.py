@@ -64,4 +64,16 @@ def check_pack(folder: Path) -> str:
     return f"{len(pack.exhibits)} exhibits in {', '.join(pack.languages)}; smoke questions answered"
 
 
-__all__ = ["check_pack"]
+def check_model(folder: Path) -> str:
+    """A speech model must load in Vosk before it replaces the one a kiosk listens with."""
+    import vosk
+
+    vosk.SetLogLevel(-1)
+    try:
+        vosk.Model(str(folder))
+    except Exception as err:  # Vosk says only "Failed to create a model"
+        raise HealthCheckFailed(f"the new speech model does not load in Vosk: {err}") from err
+    return "the speech model loads"
+
+
+__all__ = ["check_model", "check_pack"]
