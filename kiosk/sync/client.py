@@ -160,11 +160,14 @@ class Client:
                 )
         listing = self._read_listing(updater, info, kind, name)
         files: dict[str, TargetFile] = {}
-        for rel in listing:
-            target = updater.get_targetinfo(file_target(kind, name, rel))
-            if target is None:
-                raise SyncRefused(f"the file list names {rel!r}, which no signed metadata describes", code="unsigned")
-            files[rel] = target
+        with _tuf_errors("the server's metadata"):  # hash bins load here, on demand
+            for rel in listing:
+                target = updater.get_targetinfo(file_target(kind, name, rel))
+                if target is None:
+                    raise SyncRefused(
+                        f"the file list names {rel!r}, which no signed metadata describes", code="unsigned"
+                    )
+                files[rel] = target
         downloaded = self._download(kind, name, list(files.values()))
         self.progress(Progress("stage", 0, len(files), "assembling the new version"))
         table = {rel: (t.hashes["sha256"], t.length) for rel, t in files.items()}
