@@ -152,3 +152,18 @@ def test_a_speech_model_is_published_and_installed_like_a_pack(tmp_path: Path) -
     listed = _kiosk("models", "list", "--json", home=home)
     installed = json.loads(listed.stdout)["installed"]
     assert [m["language"] for m in installed] == ["ko"] and installed[0]["path"].startswith(str(home)), installed
+
+
+def test_build_refuses_a_pack_with_errors_and_says_where(tmp_path: Path) -> None:
+    from tests.synckit import venue_copy
+
+    pack = venue_copy(tmp_path / "pack")
+    exhibit = pack / "exhibits" / "river-scroll.yaml"
+    exhibit.write_text(exhibit.read_text(encoding="utf-8").replace("gallery: paintings", "gallery: paintngs"))
+    keys, repo, home = tmp_path / "keys", tmp_path / "repo", tmp_path / "home"
+    assert _kiosk("keys", "init", "--keys", str(keys), "--repo", str(repo), home=home).returncode == 0
+    before = sorted(p.name for p in (repo / "metadata").iterdir())
+    built = _kiosk("pack", "build", str(pack), "--out", str(repo), "--keys", str(keys), home=home)
+    assert built.returncode == 1
+    assert "exhibits/river-scroll.yaml:2" in built.stderr and "paintngs" in built.stderr, built.stderr
+    assert sorted(p.name for p in (repo / "metadata").iterdir()) == before, "a bad pack changed the repository"

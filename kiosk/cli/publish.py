@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kiosk.cli.common import EXIT_INVALID, EXIT_UNUSABLE, pack_path, validate_or_exit
+from kiosk.cli.common import EXIT_UNUSABLE, load_or_exit, pack_path
 from kiosk.ops.paths import data_dir
 from kiosk.sync import keys as keyring
 from kiosk.sync.bundle import model_files, pack_custom, pack_files
@@ -99,15 +99,10 @@ def pack_build(src: str | None, repo: str, keys_dir: str | None) -> None:
     Refuses a pack with errors.
     """
     root = pack_path(src)
-    report = validate_or_exit(root)
-    if report.pack is None or not report.ok:
-        for problem in report.errors:
-            click.echo(str(problem), err=True)
-        click.echo("error: the pack has errors; fix them before publishing (kiosk pack validate).", err=True)
-        sys.exit(EXIT_INVALID)
+    venue = load_or_exit(root)
     try:
         repository = Repository.open(Path(repo), keyring.load(_keys_dir(keys_dir), keyring.ONLINE_ROLES))
-        result = repository.add_bundle("packs", report.pack.venue.id, pack_files(root), pack_custom(report.pack))
+        result = repository.add_bundle("packs", venue.venue.id, pack_files(root), pack_custom(venue))
     except PublishError as err:
         _fail(err)
         return
