@@ -58,6 +58,7 @@ def test_an_edit_downloads_only_the_changed_files_plus_metadata(tmp_path: Path) 
     changed_bytes = changed.stat().st_size + (publisher.pack / "exhibits" / "blue-vase.yaml").stat().st_size
     assert served <= 1.1 * changed_bytes + 64_000, (served, changed_bytes)
     assert not any(p.endswith("extra-0.jpg") for p in paths), "an unchanged image was downloaded again"
+    assert not any(p.endswith("pack.json") for p in paths), "the unchanged file list was downloaded again"
     assert "newly cleaned" in installed_files(store)["exhibits/blue-vase.yaml"].decode()
 
 

@@ -18,6 +18,7 @@ version switches back to the previous one by itself.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -294,7 +295,7 @@ class Store:
                         freed += _tree_size(child)
                         shutil.rmtree(child, ignore_errors=True)
                     elif child.is_dir():
-                        used.update(sha for sha, _ in _manifest_files(child).values())
+                        used.update(_blobs_of(child))
         if self.blobs.is_dir():
             for blob in self.blobs.iterdir():
                 if blob.is_file() and blob.name not in used:
@@ -352,6 +353,14 @@ def _manifest_files(folder: Path) -> dict[str, tuple[str, int]]:
         return {rel: (str(v[0]), int(v[1])) for rel, v in files.items()}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
+
+
+def _blobs_of(folder: Path) -> set[str]:
+    """The blobs a version folder uses: its files and its file list (kept, so an unchanged list is not fetched)."""
+    used = {sha for sha, _ in _manifest_files(folder).values()}
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        used.add(str(json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["listing"]))
+    return used
 
 
 def _link_or_copy(source: Path, dest: Path) -> None:
