@@ -13,18 +13,13 @@ from typing import Any
 import click
 
 from kiosk.ops.config import ConfigError, load_config
-from kiosk.ops.paths import data_dir
 from kiosk.sync.client import Client, Progress
 from kiosk.sync.errors import SyncError, SyncFailed, SyncOffline, SyncRefused
 from kiosk.sync.settings import SyncSettings
-from kiosk.sync.store import Store, installed_pack
+from kiosk.sync.store import Store, installed_pack, sync_store
 from kiosk.sync.trust import install_trust
 
 EXIT_OK, EXIT_REFUSED, EXIT_SETUP, EXIT_OFFLINE, EXIT_FAILED = 0, 1, 2, 3, 4
-
-
-def sync_store() -> Store:
-    return Store(data_dir() / "sync")
 
 
 def exit_code(err: SyncError) -> int:

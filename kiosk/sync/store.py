@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from kiosk.ops.paths import data_dir
 from kiosk.sync.errors import DiskFull
 
 MANIFEST = ".docent-version.json"
@@ -345,6 +346,11 @@ def installed_pack(store: Store) -> str | None:
     packs = store.home / "packs"
     names = sorted(p.name for p in packs.iterdir() if (p / "installed.json").is_file()) if packs.is_dir() else []
     return names[0] if len(names) == 1 else None
+
+
+def sync_store() -> Store:
+    """The kiosk's sync store: ``data_dir()/sync``."""
+    return Store(data_dir() / "sync")
 
 
 def _manifest_files(folder: Path) -> dict[str, tuple[str, int]]:

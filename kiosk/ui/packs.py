@@ -15,9 +15,9 @@ from pathlib import Path
 
 from kiosk.errors import DocentError
 from kiosk.ops.config import KioskConfig
-from kiosk.ops.paths import data_dir, demo_pack_path
+from kiosk.ops.paths import demo_pack_path
 from kiosk.sync.settings import SyncSettings
-from kiosk.sync.store import Store, installed_pack
+from kiosk.sync.store import Store, installed_pack, sync_store
 from kiosk.ui.engines import Content, load_content
 
 log = logging.getLogger("kiosk.packs")
@@ -37,11 +37,6 @@ class StartPack:
     @property
     def path(self) -> Path:
         return self.content.pack.root
-
-
-def sync_store() -> Store:
-    """The kiosk's sync store: ``data_dir()/sync``."""
-    return Store(data_dir() / "sync")
 
 
 def synced_pack_name(settings: SyncSettings, store: Store) -> str | None:
