@@ -34,4 +34,10 @@ class IndexError_(ContentError):
     code = "index-error"
 
 
-__all__ = ["ContentError", "DocentError", "IndexError_"]
+class EditorError(DocentError):
+    """The curator's editor cannot do what was asked (a folder that is not a pack, a file that cannot be read)."""
+
+    code = "editor-error"
+
+
+__all__ = ["ContentError", "DocentError", "EditorError", "IndexError_"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from kiosk.content.model import (
 )
 from kiosk.content.problems import Problem, Severity, did_you_mean, errors_in, one_of, typo_of, warnings_in
 from kiosk.content.text import Text
-from kiosk.content.yamlsrc import Y, read_yaml
+from kiosk.content.yamlsrc import Y, parse_yaml, read_yaml
 from kiosk.errors import ContentError
 
 MAX_MEDIA_BYTES = 50 * 1024 * 1024
@@ -87,7 +88,9 @@ def load_pack(path: str | Path) -> Pack:
     return report.pack
 
 
-def validate_pack(path: str | Path) -> Report:
+def validate_pack(path: str | Path, unsaved: Mapping[str, bytes | None] | None = None) -> Report:
+    """Validate the pack in ``path``. ``unsaved`` maps pack-relative YAML paths (``exhibits/x.yaml``) to text that
+    replaces the file on disk (the editor's unsaved changes), or to None for a file deleted but not yet saved."""
     root = Path(path).expanduser()
     if not root.exists():
         raise PackUnusable(f"{root}: no such folder. Give the folder that holds content/ and exhibits/")
@@ -98,12 +101,13 @@ def validate_pack(path: str | Path) -> Report:
             f"{root}: not a content pack (it has neither content/ nor exhibits/). "
             "Create one with 'kiosk pack new FOLDER'"
         )
-    return _PackLoader(root.resolve()).run()
+    return _PackLoader(root.resolve(), unsaved or {}).run()
 
 
 class _PackLoader:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, unsaved: Mapping[str, bytes | None]) -> None:
         self.root = root
+        self.unsaved = unsaved
         self.problems: list[Problem] = []
         self.digest = hashlib.sha256()
         self._ref_lines: dict[tuple[int, int], int] = {}
@@ -129,7 +133,12 @@ class _PackLoader:
 
     def _read(self, rel: str, *, required: bool = False) -> Y | None:
         path = self.root / rel
-        if not path.is_file():
+        if rel in self.unsaved:
+            raw = self.unsaved[rel]
+            if raw is not None:
+                self.digest.update(rel.encode() + b"\0" + hashlib.sha256(raw).digest())
+                return parse_yaml(raw, rel, self.problems)
+        if rel in self.unsaved or not path.is_file():
             if required:
                 self.problems.append(
                     Problem(
@@ -424,7 +433,7 @@ class _PackLoader:
             return ()
         exhibits: list[Exhibit] = []
         seen: dict[str, str] = {}
-        for path in sorted(folder.iterdir()):
+        for path in self._exhibit_files(folder):
             if path.suffix.lower() == ".yml":
                 self.problems.append(
                     Problem(
@@ -432,7 +441,7 @@ class _PackLoader:
                     )
                 )
                 continue
-            if path.suffix.lower() != ".yaml" or not path.is_file():
+            if path.suffix.lower() != ".yaml" or not (path.is_file() or f"exhibits/{path.name}" in self.unsaved):
                 continue
             rel = f"exhibits/{path.name}"
             y = self._read(rel)
@@ -456,6 +465,18 @@ class _PackLoader:
             exhibits.append(exhibit)
         self._hash_media()
         return tuple(exhibits)
+
+    def _exhibit_files(self, folder: Path) -> list[Path]:
+        """The exhibit files on disk, plus unsaved new ones, minus unsaved deletions."""
+        paths = {p.name: p for p in folder.iterdir()}
+        for rel, raw in self.unsaved.items():
+            head, _, name = rel.partition("/")
+            if head == "exhibits" and "/" not in name:
+                if raw is None:
+                    paths.pop(name, None)
+                else:
+                    paths[name] = folder / name
+        return [paths[name] for name in sorted(paths)]
 
     def _exhibit(self, y: Y, rel: str, stem: str, languages: tuple[str, ...], venue: Venue | None) -> Exhibit | None:
         r = Reader(rel, languages, self.problems)

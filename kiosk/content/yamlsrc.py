@@ -97,21 +97,31 @@ def read_yaml(path: Path, rel: str, problems: list[Problem], max_bytes: int = MA
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            problems.append(
-                Problem(
-                    rel,
-                    0,
-                    "",
-                    f"the file is {size / 1024:.0f} KB, over the {max_bytes // 1024} KB limit for one YAML file; "
-                    "split it, or move long texts and media out of it",
-                    code="too-large",
-                )
-            )
+            problems.append(_too_large(rel, size, max_bytes))
             return None, b""
         raw = path.read_bytes()
     except OSError as err:
         problems.append(Problem(rel, 0, "", f"the file cannot be read: {err.strerror}", code="unreadable"))
         return None, b""
+    return parse_yaml(raw, rel, problems), raw
+
+
+def _too_large(rel: str, size: int, max_bytes: int) -> Problem:
+    return Problem(
+        rel,
+        0,
+        "",
+        f"the file is {size / 1024:.0f} KB, over the {max_bytes // 1024} KB limit for one YAML file; "
+        "split it, or move long texts and media out of it",
+        code="too-large",
+    )
+
+
+def parse_yaml(raw: bytes, rel: str, problems: list[Problem], max_bytes: int = MAX_YAML_BYTES) -> Y | None:
+    """Compose YAML bytes (a file's, or unsaved text from the editor) into a located document, or None."""
+    if len(raw) > max_bytes:
+        problems.append(_too_large(rel, len(raw), max_bytes))
+        return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -126,7 +136,7 @@ def read_yaml(path: Path, rel: str, problems: list[Problem], max_bytes: int = MA
                 code="not-utf8",
             )
         )
-        return None, raw
+        return None
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
@@ -145,13 +155,13 @@ def read_yaml(path: Path, rel: str, problems: list[Problem], max_bytes: int = MA
                 code="yaml-syntax",
             )
         )
-        return None, raw
+        return None
     except yaml.YAMLError as err:
         problems.append(Problem(rel, 0, "", f"YAML syntax error: {err}", code="yaml-syntax"))
-        return None, raw
+        return None
     if node is None:
-        return Y({}, 1), raw
-    return _build(node, rel, problems, ""), raw
+        return Y({}, 1)
+    return _build(node, rel, problems, "")
 
 
 def describe(y: Y) -> str:
