@@ -8,9 +8,11 @@ from kiosk import __version__
 from kiosk.cli.ask import ask, evaluate
 from kiosk.cli.avatar import avatar
 from kiosk.cli.avatar_render import avatar_render
+from kiosk.cli.editor import editor
 from kiosk.cli.models import models
 from kiosk.cli.pack import pack
 from kiosk.cli.publish import keys, models_publish, pack_build, pack_publish
+from kiosk.cli.report import report
 from kiosk.cli.run import run
 from kiosk.cli.sync import sync
 from kiosk.cli.voice import converse, say
@@ -30,8 +32,10 @@ main.add_command(converse)
 main.add_command(say)
 main.add_command(avatar)
 main.add_command(run)
+main.add_command(editor)
 main.add_command(sync)
 main.add_command(keys)
+main.add_command(report)
 pack.add_command(pack_build)
 pack.add_command(pack_publish)
 models.add_command(models_publish)

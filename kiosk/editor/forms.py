@@ -153,9 +153,7 @@ class SpecForm(QWidget):
             box = Paragraph(4)
             box.setPlainText(_as_text(value, f.kind))
             box.setPlaceholderText(_placeholder(f, path))
-            box.textChanged.connect(
-                lambda b=box, p=path, k=f.kind: self._set(p, _from_text(b.toPlainText(), k))
-            )
+            box.textChanged.connect(lambda b=box, p=path, k=f.kind: self._set(p, _from_text(b.toPlainText(), k)))
             widget = box
         elif f.kind == "choice":
             combo = QComboBox()

@@ -111,7 +111,7 @@ class TryPanel(QWidget):
             return
         self.turn = turn
         a = turn.answer
-        self.answer.setText(a.text)
+        self.answer.setText(a.text or "(The guide has nothing to say to this yet: the text it would use is empty.)")
         self.intent.setText(a.intent.value.replace("_", " "))
         exhibit = self._exhibit_name(a.exhibit)
         self.exhibit.setText(exhibit or "—")

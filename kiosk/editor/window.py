@@ -57,6 +57,7 @@ class EditorWindow(QMainWindow):
         self._validated_version = -1
         self._recovered_version = -1
         self.live = LiveGuide()
+        self.ask_on_close = True  # False: close like a crash would, keeping the recovery file (tests)
         self.setStyleSheet(STYLE)
         self.resize(1500, 900)
 
@@ -339,7 +340,7 @@ class EditorWindow(QMainWindow):
         PublishDialog(self).exec()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.doc.dirty:
+        if self.doc.dirty and self.ask_on_close:
             choice = QMessageBox.question(
                 self,
                 "Unsaved changes",

@@ -1,7 +1,7 @@
 """What visitors asked that the guide could not answer (or answered unsure), kept for curators.
 
 Text only, never audio: the time, the language, the question, what the guide made of it. Stored in SQLite with
-sqlite-utils under the kiosk's data folder; `kiosk report export` (later) hands it to the editor.
+sqlite-utils under the kiosk's data folder; `kiosk report export` hands it to the editor.
 """
 
 from __future__ import annotations
@@ -15,6 +15,16 @@ import sqlite_utils
 from kiosk.mind import LOW_CONFIDENCE, Answer
 from kiosk.ops.paths import data_dir
 
+EXPORT_FORMAT = "docent-questions"
+"""The ``format`` of the file ``kiosk report export`` writes and the editor reads."""
+EXPORT_VERSION = 1
+"""The newest version of that format; readers refuse newer ones. Fields may be added within a version."""
+QUESTION_FIELDS = ("time", "language", "question", "intent", "reason", "exhibit", "confidence")
+"""What is exported of each question (the columns of the log; text only, never audio)."""
+
+
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+
 
 def log_path() -> Path:
     return data_dir() / "unanswered.sqlite"
@@ -22,6 +32,17 @@ def log_path() -> Path:
 
 def should_record(answer: Answer) -> bool:
     return not answer.answered or answer.confidence < LOW_CONFIDENCE
+
+
+def parse_time(value: object) -> datetime | None:
+    """A recorded time as an aware datetime (a time without a zone is UTC); None when it is not a time."""
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 class UnansweredLog:
@@ -49,13 +70,27 @@ class UnansweredLog:
             return False  # a full or read-only disk must never stop the guide answering
         return True
 
-    def rows(self) -> list[dict[str, object]]:
+    def rows(self, since: datetime | None = None) -> list[dict[str, object]]:
+        """Every recorded row, oldest first; with ``since``, only rows recorded at or after it (a naive ``since`` is
+        local time). Raises sqlite3.DatabaseError when the file is not a database."""
         if "unanswered" not in self._db.table_names():
             return []
-        return list(self._db.table("unanswered").rows)
+        rows = list(self._db.table("unanswered").rows)
+        if since is not None:
+            start = since.astimezone(UTC)
+            rows = [row for row in rows if (when := parse_time(row.get("time"))) is not None and when >= start]
+        return sorted(rows, key=lambda row: parse_time(row.get("time")) or _EARLIEST)
 
     def close(self) -> None:
         self._db.close()
 
 
-__all__ = ["UnansweredLog", "log_path", "should_record"]
+__all__ = [
+    "EXPORT_FORMAT",
+    "EXPORT_VERSION",
+    "QUESTION_FIELDS",
+    "UnansweredLog",
+    "log_path",
+    "parse_time",
+    "should_record",
+]

@@ -1,0 +1,1 @@
+"""The curators' desktop editor."""
