@@ -110,6 +110,13 @@ class LiveGuide:
         self.state = DialogueState()
         return True
 
+    def snapshot(self) -> tuple[Pack, Path] | None:
+        """The pack the guide answers from and its built index, for work on another thread (coverage): open the
+        index there with ``PackIndex.open(pack, path)`` and make a Mind of its own."""
+        if self.pack is None or self._index is None:
+            return None
+        return self.pack, self._index.path
+
     def wait(self, timeout: float = 30.0) -> bool:
         """Wait for the build in progress and adopt it (tests, benchmarks, the command line)."""
         worker = self._worker
