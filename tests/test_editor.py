@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, Q
 from pytestqt.qtbot import QtBot
 
 from kiosk.content.loader import validate_pack
-from kiosk.editor.app import ensure_pack
+from kiosk.editor.app import VenueVoice, ensure_pack
 from kiosk.editor.document import PackDocument
 from kiosk.editor.publish import PublishDialog, Published, PublishPlaces
 from kiosk.editor.window import EditorWindow
@@ -298,3 +298,23 @@ def test_publish_to_a_local_repository_then_a_kiosk_syncs_it(qtbot: QtBot, open_
 
 def _left() -> Qt.MouseButton:
     return Qt.MouseButton.LeftButton
+
+
+def test_hear_it_and_see_the_guide_say_it(qtbot: QtBot, open_editor, demo_copy: Path) -> None:
+    window = open_editor(demo_copy)
+    window.try_panel._speak = VenueVoice(window)  # the venue's voice; no speaker here, so the silent clock
+    panel = window.try_panel
+    type_into(qtbot, panel.question, "How heavy is the Houmuwu Ding?", clear=False)
+    qtbot.waitUntil(lambda: "832.84" in panel.answer.text(), timeout=30_000)
+    qtbot.mouseClick(panel.hear, _left())
+    qtbot.waitUntil(lambda: panel.spoken.text() not in ("", "Speaking…"), timeout=60_000)
+    assert panel.spoken.text() == "Spoken with the venue's voice."
+
+    qtbot.mouseClick(panel.show_guide, _left())
+    qtbot.waitUntil(lambda: not panel.preview.busy, timeout=120_000)
+    frames = panel.preview.frames
+    assert len(frames) > 24, panel.preview.status.text()  # two seconds and more at 12 frames a second
+    images = [f.toImage() for f in frames]
+    assert len({img.pixel(x, y) for img in images[:1] for x in range(0, 270, 9) for y in range(0, 480, 9)}) > 20
+    assert any(images[i] != images[0] for i in range(1, len(images))), "the guide does not move while speaking"
+    assert panel.preview.screen_.isVisible() and panel.preview.screen_.pixmap() is not None

@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.editor.live import LiveGuide
+from kiosk.editor.preview import GuidePreview
 from kiosk.mind.answer import Turn
+from kiosk.ops.paths import demo_pack_path
 
 TYPING_PAUSE_MS = 40  # an answer takes ~1 ms: 40 ms after the last key leaves the rest of the 100 ms for drawing
 
@@ -71,12 +73,19 @@ class TryPanel(QWidget):
         self.hear.clicked.connect(self.speak)
         self.spoken = QLabel()
         self.spoken.setProperty("role", "help")
+        self.show_guide = QPushButton("Show the guide saying it")
+        self.show_guide.setObjectName("show-guide")
+        self.show_guide.setEnabled(False)
+        self.show_guide.clicked.connect(self.preview_answer)
         buttons.addWidget(self.hear)
-        buttons.addWidget(self.spoken, 1)
+        buttons.addWidget(self.show_guide)
+        self.preview = GuidePreview()
         for widget in (intro, self.question, self.follow, self.state, self.answer):
             layout.addWidget(widget)
         layout.addLayout(details)
         layout.addLayout(buttons)
+        layout.addWidget(self.spoken)
+        layout.addWidget(self.preview)
         layout.addStretch(1)
         self._timer = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
         self._timer.timeout.connect(self.ask)
@@ -120,6 +129,7 @@ class TryPanel(QWidget):
         facility = f" ({a.facility})" if a.facility else ""
         self.reason.setText((a.reason or "") + facility)
         self.hear.setEnabled(bool(a.text))
+        self.show_guide.setEnabled(bool(a.text))
         self.answered_at = time.perf_counter()
         self.answered.emit(turn)
 
@@ -129,6 +139,13 @@ class TryPanel(QWidget):
         a = self.turn.answer
         self.spoken.setText("Speaking…")
         threading.Thread(target=self._speak_now, args=(a.text, a.language), daemon=True).start()
+
+    def preview_answer(self) -> None:
+        pack = self.live.pack
+        if self.turn is not None and pack is not None:
+            ref = pack.avatar_ref()
+            avatar = ref.path.parent if ref is not None else demo_pack_path() / "avatars" / "docent"
+            self.preview.show_saying(self.turn.answer.text, self.turn.answer.language, pack.root, avatar)
 
     def _speak_now(self, text: str, language: str) -> None:
         assert self._speak is not None
@@ -155,6 +172,7 @@ class TryPanel(QWidget):
         self.exhibit.setEnabled(False)
         self.confidence.setValue(0)
         self.hear.setEnabled(False)
+        self.show_guide.setEnabled(False)
 
     def _open(self) -> None:
         if self.turn is not None and self.turn.answer.exhibit:

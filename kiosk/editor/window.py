@@ -362,4 +362,5 @@ class EditorWindow(QMainWindow):
     def shutdown(self) -> None:
         for timer in (self._autosave, self._live_timer, self._validate_timer):
             timer.stop()
+        self.try_panel.preview.stop()
         self.live.close()
