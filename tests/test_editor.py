@@ -287,10 +287,10 @@ def test_publish_to_a_local_repository_then_a_kiosk_syncs_it(qtbot: QtBot, open_
     install_trust(store, Path(outcome.root_file))
     with nginx_serving(tmp_path / "www", tmp_path / "nginx") as server:
         result = Client(store, server.url, net=NetSettings(timeout_s=5), limits=Limits(keep_free_bytes=0)).sync(
-            "my-museum"
+            "venue"
         )
     assert result.version == 1
-    installed = store.current_dir("packs", "my-museum")
+    installed = store.current_dir("packs", "venue")
     assert installed is not None
     synced = validate_pack(installed)
     assert synced.ok and "Stone Drum" in [e.name.get("en") for e in synced.pack.exhibits]

@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from kiosk.content.scaffold import new_pack
-from kiosk.editor.document import PackDocument
+from kiosk.editor.document import VENUE, PackDocument, slug
 from kiosk.editor.window import EditorWindow
 
 _windows: list[EditorWindow] = []  # open windows stay alive while Qt shows them
@@ -43,10 +43,14 @@ class VenueVoice:
 
 
 def ensure_pack(path: Path, languages: tuple[str, ...] = ("zh", "en", "ko")) -> bool:
-    """Create a pack from the template when ``path`` is missing or an empty folder; returns whether it did."""
+    """Create a pack from the template when ``path`` is missing or an empty folder; returns whether it did.
+    The venue's id (what kiosks are set up with) is made from the folder's name."""
     if path.exists() and any(path.iterdir()):
         return False
     new_pack(path, list(languages))
+    doc = PackDocument(path)
+    doc.set(VENUE, ("id",), slug(path.name, "my-museum"))
+    doc.save()
     return True
 
 

@@ -135,6 +135,7 @@ VENUE_TABS: tuple[tuple[str, Spec], ...] = (
             Section(
                 "The venue",
                 (
+                    Field("id", "Short name for kiosks", "plain", "Lower-case words joined by '-'; kiosks sync by it."),
                     Field("name", "Venue name", "text"),
                     Field("about", "About", "para", "What the guide says when asked what this place is."),
                 ),

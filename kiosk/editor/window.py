@@ -35,12 +35,14 @@ from kiosk.editor.document import VENUE, PackDocument, slug
 from kiosk.editor.forms import SpecForm
 from kiosk.editor.live import LiveGuide
 from kiosk.editor.outline import VENUE_ITEM, Outline
+from kiosk.editor.panels import CoveragePanel, VisitorsPanel
 from kiosk.editor.specs import EXHIBIT, EXHIBIT_KEYS, PHRASES, VENUE_TABS
 from kiosk.editor.style import STYLE
 from kiosk.editor.trypanel import TryPanel
 from kiosk.errors import DocentError
 from kiosk.mind.language import detect_language
 
+NEW_VENUE_LANGUAGES = ["zh, en, ko", "en, zh, ko", "ko, en, zh", "en, zh", "en, ko", "zh, en", "en"]
 VALIDATE_PAUSE_MS = 250
 AUTOSAVE_MS = 3000
 
@@ -80,6 +82,10 @@ class EditorWindow(QMainWindow):
         self.tools.setObjectName("tools")
         self.tools.addTab(self.try_panel, "Ask the guide")
         self.tools.addTab(self.problems, "Problems")
+        self.coverage_panel = CoveragePanel(self)
+        self.visitors_panel = VisitorsPanel(self)
+        self.tools.addTab(self.coverage_panel, "Coverage")
+        self.tools.addTab(self.visitors_panel, "What visitors asked")
         split = QSplitter()
         split.addWidget(self.outline)
         split.addWidget(self.pages)
@@ -117,6 +123,7 @@ class EditorWindow(QMainWindow):
             bar.addAction(act)
             return act
 
+        self.act_new = action("New venue…", self.ask_new_venue, QKeySequence.StandardKey.New)
         self.act_open = action("Open…", self.choose_folder, QKeySequence.StandardKey.Open)
         self.act_save = action("Save", self.save, QKeySequence.StandardKey.Save)
         self.act_undo = action("Undo", self.doc.undo, QKeySequence.StandardKey.Undo)
@@ -330,6 +337,31 @@ class EditorWindow(QMainWindow):
             from kiosk.editor.app import open_window
 
             open_window(Path(folder), parent_window=self)
+
+    def ask_new_venue(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Where to keep the new venue (a new folder is made)", str(self.doc.root.parent / "new-venue")
+        )
+        if not path:
+            return
+        order, ok = QInputDialog.getItem(
+            self, "Languages", "The venue's languages (the first is its default):", NEW_VENUE_LANGUAGES, 0, False
+        )
+        if ok:
+            self.new_venue(Path(path), tuple(code.strip() for code in order.split(",")))
+
+    def new_venue(self, path: Path, languages: tuple[str, ...]) -> EditorWindow | None:
+        """Make a new venue from the template in the new folder ``path`` and open it in a window of its own."""
+        from kiosk.editor.app import ensure_pack, open_window
+
+        try:
+            if not ensure_pack(path, languages):
+                QMessageBox.warning(self, "Folder in use", f"{path} already has files in it; choose a new folder.")
+                return None
+        except (DocentError, OSError) as err:
+            QMessageBox.warning(self, "Venue not created", str(err))
+            return None
+        return open_window(path, parent_window=self)
 
     def open_publish(self) -> None:
         from kiosk.editor.publish import PublishDialog
