@@ -125,10 +125,7 @@ class SpecForm(QWidget):
         else:
             widget = self._input(f, path)
             grid.addWidget(widget, row, 1, 1, max(1, len(self.languages)))
-        problem = QLabel()
-        problem.setProperty("role", "problem")
-        problem.setWordWrap(True)
-        problem.hide()
+        problem = _problem_label()
         grid.addWidget(problem, row + 1, 1, 1, max(1, len(self.languages)))
         self.rows[field_name(path)] = problem
         if f.help and f.kind not in ("plain", "int"):
@@ -225,9 +222,7 @@ class SpecForm(QWidget):
         grid.addWidget(head, row, 0)
         if g.help:
             grid.addWidget(_hint(g.help), row, 1, 1, max(1, len(self.languages)))
-        problem = QLabel()
-        problem.setProperty("role", "problem")
-        problem.hide()
+        problem = _problem_label()
         grid.addWidget(problem, row + 1, 1, 1, max(1, len(self.languages)))
         self.rows[field_name(path)] = problem
         for i in range(len(items) if isinstance(items, list) else 0):
@@ -239,7 +234,8 @@ class SpecForm(QWidget):
             for j, f in enumerate(g.fields):
                 label = f"{g.item.capitalize()} {i + 1}" if j == 0 and len(g.fields) == 1 else None
                 if j == 0 and len(g.fields) > 1:
-                    label = f"{g.item.capitalize()} {i + 1}: {f.label.lower()}"
+                    label = f"{g.item.capitalize()} {i + 1}"
+                    label += "" if f.label.lower() == g.item else f": {f.label.lower()}"
                 self._field_row(grid, f, item_path, label)
             remove = QPushButton(f"Remove {g.item} {i + 1}")
             remove.setObjectName(f"remove:{field_name(item_path)}")
@@ -275,10 +271,7 @@ class SpecForm(QWidget):
             grid.addWidget(combo, top, 0, Qt.AlignmentFlag.AlignTop)
             for i, lang in enumerate(self.languages):
                 grid.addWidget(self._input(Field(kind, kind, "text"), (*path, kind, lang)), top, i + 1)
-            problem = QLabel()
-            problem.setProperty("role", "problem")
-            problem.setWordWrap(True)
-            problem.hide()
+            problem = _problem_label()
             grid.addWidget(problem, top + 1, 1, 1, len(self.languages))
             self.rows[field_name((*path, kind))] = problem
             remove = QPushButton(f"Remove {kind}")
@@ -331,14 +324,20 @@ class SpecForm(QWidget):
             if row is None:
                 continue
             mark = "Fix:" if problem.severity is Severity.ERROR else "Note:"
-            texts.setdefault(row, []).append(f"{mark} {problem.message}")
+            texts.setdefault(row, []).append(f"{mark} {for_form(problem.message)}")
             if name in self.cells and problem.severity is Severity.ERROR:
                 bad_cells.add(name)
             shown += 1
+        # A grid gives a word-wrapped label one line's height: reserve what it needs, at a width on the safe side.
+        width = max(260, int((self.width() - 220) * 0.8))
         for row, label in self.rows.items():
             lines = texts.get(row)
             label.setVisible(bool(lines))
             label.setText("\n".join(lines or []))
+            if lines:
+                text = label.text()
+                box = label.fontMetrics().boundingRect(0, 0, width, 10_000, Qt.TextFlag.TextWordWrap, text)
+                label.setMinimumHeight(box.height() + label.fontMetrics().lineSpacing() // 2 + 4)
         for name, cell in self.cells.items():
             bad = name in bad_cells
             if cell.property("problem") != bad:
@@ -355,6 +354,14 @@ class SpecForm(QWidget):
         return True
 
 
+YAML_ADVICE = re.compile(r"\s*(?:Add a line '[^']*'|Put the file in exhibits/media/ and give its name here)\.?\s*$")
+
+
+def for_form(message: str) -> str:
+    """A validator message without the advice meant for people editing YAML by hand (the form is the fix)."""
+    return YAML_ADVICE.sub("", message).rstrip(";, ") or message
+
+
 def _nearest(name: str, table: dict[str, Any]) -> str | None:
     """The longest name in ``table`` that ``name`` is, or is inside ("questions[2].ask.en" -> "questions[2].ask")."""
     while name:
@@ -369,6 +376,15 @@ def _nearest(name: str, table: dict[str, Any]) -> str | None:
 
 def _split(key: str) -> Path_:
     return tuple(part for part in key.split(".") if part)
+
+
+def _problem_label() -> QLabel:
+    label = QLabel()
+    label.setProperty("role", "problem")
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    label.hide()
+    return label
 
 
 def _hint(text: str) -> QLabel:

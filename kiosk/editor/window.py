@@ -90,7 +90,7 @@ class EditorWindow(QMainWindow):
         split.addWidget(self.outline)
         split.addWidget(self.pages)
         split.addWidget(self.tools)
-        split.setSizes([330, 800, 370])
+        split.setSizes([300, 720, 480])
         self.setCentralWidget(split)
         self.summary = QLabel()
         self.statusBar().addPermanentWidget(self.summary)
@@ -395,4 +395,6 @@ class EditorWindow(QMainWindow):
         for timer in (self._autosave, self._live_timer, self._validate_timer):
             timer.stop()
         self.try_panel.preview.stop()
+        self.coverage_panel.cancel()
+        self.coverage_panel.wait()
         self.live.close()
