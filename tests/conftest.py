@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,6 +41,37 @@ def tiny_copy(tmp_path: Path) -> Path:
     target = tmp_path / "tiny"
     shutil.copytree(PACKS / "tiny", target)
     return target
+
+
+@pytest.fixture
+def demo_copy(tmp_path: Path) -> Path:
+    """The demo venue with its eval set, as a curator has it, in a folder of the test's own."""
+    root = tmp_path / "demo"
+    for folder in ("content", "exhibits", "tests/eval"):
+        shutil.copytree(demo_pack_path() / folder, root / folder)
+    return root
+
+
+@pytest.fixture
+def open_editor(qtbot: Any) -> Iterator[Callable[[Path], Any]]:
+    """Opens editor windows on pack folders; afterwards each is shut down and its recovery file dropped."""
+    from kiosk.editor.document import PackDocument
+    from kiosk.editor.window import EditorWindow
+
+    windows: list[EditorWindow] = []
+
+    def opener(path: Path) -> EditorWindow:
+        window = EditorWindow(PackDocument(path))
+        window.ask_on_close = False
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield opener
+    for window in windows:
+        window.doc.drop_recovery()
+        window.shutdown()
 
 
 @pytest.fixture(scope="session")

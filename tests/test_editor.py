@@ -4,8 +4,6 @@ languages, validation as you type, the live guide, minimal saves, undo, recovery
 from __future__ import annotations
 
 import difflib
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,6 @@ from kiosk.editor.document import PackDocument
 from kiosk.editor.publish import PublishDialog, Published, PublishPlaces
 from kiosk.editor.window import EditorWindow
 from kiosk.errors import EditorError
-from kiosk.ops.paths import demo_pack_path
 from kiosk.sync.client import Client, Limits
 from kiosk.sync.fetch import NetSettings
 from kiosk.sync.store import Store
@@ -28,33 +25,6 @@ from kiosk.sync.trust import install_trust
 from tests.httpd import nginx_serving
 
 PROBLEM_RED = QColor("#b3261e")
-
-
-@pytest.fixture
-def demo_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "demo"
-    demo = demo_pack_path()
-    for folder in ("content", "exhibits"):
-        shutil.copytree(demo / folder, root / folder)
-    return root
-
-
-@pytest.fixture
-def open_editor(qtbot: QtBot) -> Iterator[object]:
-    windows: list[EditorWindow] = []
-
-    def opener(path: Path) -> EditorWindow:
-        window = EditorWindow(PackDocument(path))
-        window.ask_on_close = False
-        qtbot.addWidget(window)
-        window.show()
-        windows.append(window)
-        return window
-
-    yield opener
-    for window in windows:
-        window.doc.drop_recovery()
-        window.shutdown()
 
 
 def cell(window: EditorWindow, name: str, rel: str | None = None) -> QWidget:
@@ -286,9 +256,7 @@ def test_publish_to_a_local_repository_then_a_kiosk_syncs_it(qtbot: QtBot, open_
     store = Store(tmp_path / "kiosk")
     install_trust(store, Path(outcome.root_file))
     with nginx_serving(tmp_path / "www", tmp_path / "nginx") as server:
-        result = Client(store, server.url, net=NetSettings(timeout_s=5), limits=Limits(keep_free_bytes=0)).sync(
-            "venue"
-        )
+        result = Client(store, server.url, net=NetSettings(timeout_s=5), limits=Limits(keep_free_bytes=0)).sync("venue")
     assert result.version == 1
     installed = store.current_dir("packs", "venue")
     assert installed is not None

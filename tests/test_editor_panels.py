@@ -4,8 +4,6 @@ a copy of the demo venue with the real guide: what a curator sees and what a cli
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,12 +16,9 @@ from pytestqt.qtbot import QtBot
 from kiosk.cli import main
 from kiosk.content.loader import validate_pack
 from kiosk.editor.coverage import Check, CoverageReport, Failure, Location
-from kiosk.editor.document import PackDocument
 from kiosk.editor.panels import CoveragePanel, VisitorsPanel
 from kiosk.editor.visitors import DECISIONS_FILE
-from kiosk.editor.window import EditorWindow
 from kiosk.mind import Answer, Intent
-from kiosk.ops.paths import demo_pack_path
 from kiosk.ops.unanswered import UnansweredLog
 
 DING = "exhibits/houmuwu-ding.yaml"
@@ -32,37 +27,6 @@ RUN_TIMEOUT = 120_000  # ms: the demo venue asks ~2,300 questions in a couple of
 STOLEN = "Was the Houmuwu Ding ever stolen?"
 STOLEN_TOO = "Has the Houmuwu Ding ever been stolen?"
 ANSWER = "No. It has been kept safe since farmers dug it up in 1939."
-
-
-@pytest.fixture
-def demo_copy(tmp_path: Path) -> Path:
-    """The demo venue with its eval set, as a curator has it."""
-    root = tmp_path / "demo"
-    demo = demo_pack_path()
-    for folder in ("content", "exhibits", "tests/eval"):
-        shutil.copytree(demo / folder, root / folder)
-    return root
-
-
-@pytest.fixture
-def open_editor(qtbot: QtBot) -> Iterator[object]:
-    windows: list[EditorWindow] = []
-
-    def opener(path: Path) -> EditorWindow:
-        window = EditorWindow(PackDocument(path))
-        window.ask_on_close = False
-        qtbot.addWidget(window)
-        window.show()
-        window.centralWidget().setSizes([260, 640, 600])  # type: ignore[attr-defined]
-        windows.append(window)
-        return window
-
-    yield opener
-    for window in windows:
-        window.coverage_panel.cancel()
-        window.coverage_panel.wait()
-        window.doc.drop_recovery()
-        window.shutdown()
 
 
 def type_into(qtbot: QtBot, widget: QWidget, text: str) -> None:
