@@ -159,7 +159,7 @@ def walkthrough(out: Path, work: Path) -> Walkthrough:
     _type(_cell(window, "questions[1].ask.ko"), "어떻게 얼굴을 비춰 봤나요")
     _type(_cell(window, "questions[1].answer.ko"), "앞면을 반짝일 때까지 닦아서 얼굴을 비춰 볼 수 있었습니다.")
     window.add_picture(rel, _picture(work / "mirror photo.png"))
-    _wait(lambda: window.doc.version == window._validated_version)
+    _wait(lambda: window.checked)
     page = window.exhibit_page
     page.verticalScrollBar().setValue(page.verticalScrollBar().maximum())
     shot(window, "03-first-exhibit.png")
@@ -167,7 +167,7 @@ def walkthrough(out: Path, work: Path) -> Walkthrough:
     # 4. The second exhibit: the editor says what is missing, beside the field.
     rel2 = window.add_exhibit("Stone Drum")
     _type(_cell(window, "summary.en"), "A drum-shaped stone carved with verses about a royal hunt.")
-    _wait(lambda: window.doc.version == window._validated_version)
+    _wait(lambda: window.checked)
     problem_row = window.form_for("summary.zh", rel2)
     assert problem_row is not None
     result.problem_text = problem_row.rows["summary"].text()
@@ -180,8 +180,8 @@ def walkthrough(out: Path, work: Path) -> Walkthrough:
     ):
         _type(_cell(window, name), text)
     _wait(
-        lambda: window.doc.version == window._validated_version and not window.report.errors,
-        why=lambda: [str(p) for p in window.report.errors],
+        lambda: window.checked and window.publishable,
+        why=lambda: window.report and [str(p) for p in window.report.errors],
     )
 
     # 5. Ask the guide, before saving.

@@ -27,7 +27,8 @@ def test_the_walkthrough_works_and_every_step_has_its_screenshot(qtbot: QtBot, t
     assert "Han dynasty" in result.answer
     assert result.published_version == 1
     report = validate_pack(result.venue)
-    assert report.ok and sorted(e.id for e in report.pack.exhibits) == ["bronze-mirror", "stone-drum"]
+    assert report.ok and report.pack is not None
+    assert sorted(e.id for e in report.pack.exhibits) == ["bronze-mirror", "stone-drum"]
     assert (tmp_path / "work/www/metadata/timestamp.json").is_file()
 
     page = (DOCS / "curators.md").read_text(encoding="utf-8")

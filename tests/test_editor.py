@@ -4,17 +4,21 @@ languages, validation as you type, the live guide, minimal saves, undo, recovery
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QTreeWidgetItem, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.content.loader import validate_pack
+from kiosk.content.loader import Report, validate_pack
+from kiosk.content.model import Pack
 from kiosk.editor.app import VenueVoice, ensure_pack
 from kiosk.editor.document import PackDocument
+from kiosk.editor.forms import SpecForm
 from kiosk.editor.publish import PublishDialog, Published, PublishPlaces
 from kiosk.editor.window import EditorWindow
 from kiosk.errors import EditorError
@@ -26,25 +30,48 @@ from tests.httpd import nginx_serving
 
 PROBLEM_RED = QColor("#b3261e")
 
+Opener = Callable[[Path], EditorWindow]
 
-def cell(window: EditorWindow, name: str, rel: str | None = None) -> QWidget:
+
+def form_of(window: EditorWindow, name: str, rel: str | None = None) -> SpecForm:
     form = window.form_for(name, rel)
     assert form is not None, f"no field {name} on screen"
-    return form.cells[name]
+    return form
+
+
+def line(window: EditorWindow, name: str) -> QLineEdit:
+    widget = cell(window, name)
+    assert isinstance(widget, QLineEdit)
+    return widget
+
+
+def outline_item(window: EditorWindow, rel: str) -> QTreeWidgetItem:
+    item = window.outline.item(rel)
+    assert item is not None, f"{rel} is not in the outline"
+    return item
+
+
+def pack_of(report: Report) -> Pack:
+    assert report.pack is not None, [str(p) for p in report.errors]
+    return report.pack
+
+
+def cell(window: EditorWindow, name: str, rel: str | None = None) -> QWidget:
+    return form_of(window, name, rel).cells[name]
 
 
 def type_into(qtbot: QtBot, widget: QWidget, text: str, *, clear: bool = True) -> None:
     if clear:
         if isinstance(widget, QLineEdit):
             widget.selectAll()
-            qtbot.keyClick(widget, "a")  # replace the selection with a key, then remove it: a real edit
+            QTest.keyClick(widget, Qt.Key.Key_A)  # replace the selection with a key, then remove it: a real edit
             widget.setText("")
             widget.textEdited.emit("")
         elif isinstance(widget, QPlainTextEdit):
             widget.clear()
     widget.setFocus()
     if text.isascii():
-        qtbot.keyClicks(widget, text)
+        QTest.keyClicks(widget, text)
     else:  # Chinese and Korean arrive from an input method as committed text, not as key presses
         event = QInputMethodEvent()
         event.setCommitString(text)
@@ -70,7 +97,7 @@ def screenshot(widget: QWidget, path: Path) -> QImage:
     return image
 
 
-def test_new_venue_exhibit_in_three_languages(qtbot: QtBot, open_editor, tmp_path: Path) -> None:
+def test_new_venue_exhibit_in_three_languages(qtbot: QtBot, open_editor: Opener, tmp_path: Path) -> None:
     venue = tmp_path / "new-venue"
     assert ensure_pack(venue, ("zh", "en", "ko"))
     window = open_editor(venue)
@@ -81,7 +108,7 @@ def test_new_venue_exhibit_in_three_languages(qtbot: QtBot, open_editor, tmp_pat
     type_into(qtbot, cell(window, "summary.zh"), "一面汉代的铜镜。", clear=False)
     type_into(qtbot, cell(window, "summary.en"), "A bronze mirror from the Han dynasty.", clear=False)
     type_into(qtbot, cell(window, "summary.ko"), "한나라 때의 청동 거울입니다.", clear=False)
-    qtbot.waitUntil(lambda: window.doc.version == window._validated_version and not window.report.errors)
+    qtbot.waitUntil(lambda: window.checked and window.publishable)
     assert window.act_publish.isEnabled()
     item = window.outline.item(rel)
     assert item is not None and [item.text(i) for i in (1, 2, 3)] == ["●", "●", "●"]
@@ -90,7 +117,7 @@ def test_new_venue_exhibit_in_three_languages(qtbot: QtBot, open_editor, tmp_pat
     assert window.save() == [rel]
     report = validate_pack(venue)
     assert report.ok, [str(p) for p in report.errors]
-    mirror = next(e for e in report.pack.exhibits if e.id == "bronze-mirror")
+    mirror = next(e for e in pack_of(report).exhibits if e.id == "bronze-mirror")
     assert (mirror.name.get("zh"), mirror.name.get("en"), mirror.name.get("ko")) == (
         "铜镜",
         "Bronze Mirror",
@@ -101,19 +128,19 @@ def test_new_venue_exhibit_in_three_languages(qtbot: QtBot, open_editor, tmp_pat
 
 
 def test_validation_error_appears_beside_the_field_and_goes(
-    qtbot: QtBot, open_editor, demo_copy: Path, tmp_path: Path
+    qtbot: QtBot, open_editor: Opener, demo_copy: Path, tmp_path: Path
 ) -> None:
     window = open_editor(demo_copy)
     window.show_item("exhibits/houmuwu-ding.yaml")
     before = screenshot(window.pages, tmp_path / "ok.png")
-    form = window.form_for("name.en")
+    form = form_of(window, "name.en")
     name = cell(window, "name.en")
     type_into(qtbot, name, "")
     qtbot.waitUntil(lambda: form.rows["name"].isVisible())
     assert "no 'en' text for the exhibit name" in form.rows["name"].text()
     assert name.property("problem") is True
     assert not window.act_publish.isEnabled()
-    assert window.outline.item("exhibits/houmuwu-ding.yaml").text(4) == "1"
+    assert outline_item(window, "exhibits/houmuwu-ding.yaml").text(4) == "1"
     after = screenshot(window.pages, tmp_path / "error.png")
     assert red_pixels(after) > red_pixels(before) + 50, "the problem is not visible on screen"
 
@@ -124,16 +151,16 @@ def test_validation_error_appears_beside_the_field_and_goes(
     assert not window.doc.dirty, "typing the old name back leaves nothing to save"
 
 
-def test_unknown_gallery_is_explained_with_the_choices(qtbot: QtBot, open_editor, demo_copy: Path) -> None:
+def test_unknown_gallery_is_explained_with_the_choices(qtbot: QtBot, open_editor: Opener, demo_copy: Path) -> None:
     window = open_editor(demo_copy)
     window.doc.set("exhibits/cloisonne.yaml", ("gallery",), "bronze-ag")
     window.show_item("exhibits/cloisonne.yaml")
-    form = window.form_for("gallery")
+    form = form_of(window, "gallery")
     qtbot.waitUntil(lambda: form.rows["gallery"].isVisible())
     assert "Did you mean 'bronze-age'?" in form.rows["gallery"].text()
 
 
-def test_ask_the_guide_finds_a_new_exhibit(qtbot: QtBot, open_editor, demo_copy: Path) -> None:
+def test_ask_the_guide_finds_a_new_exhibit(qtbot: QtBot, open_editor: Opener, demo_copy: Path) -> None:
     window = open_editor(demo_copy)
     rel = window.add_exhibit("Jade Cicada")
     type_into(qtbot, cell(window, "summary.en"), "A small jade cicada placed in the mouth of the dead.", clear=False)
@@ -146,7 +173,7 @@ def test_ask_the_guide_finds_a_new_exhibit(qtbot: QtBot, open_editor, demo_copy:
     assert not (demo_copy / rel).exists(), "the guide answered from the unsaved pack"
 
 
-def test_save_writes_only_the_changed_line(qtbot: QtBot, open_editor, demo_copy: Path) -> None:
+def test_save_writes_only_the_changed_line(qtbot: QtBot, open_editor: Opener, demo_copy: Path) -> None:
     rel = "exhibits/houmuwu-ding.yaml"
     original = {p: p.read_bytes() for p in demo_copy.rglob("*.yaml")}
     stamps = {p: p.stat().st_mtime_ns for p in original}
@@ -167,26 +194,28 @@ def test_save_writes_only_the_changed_line(qtbot: QtBot, open_editor, demo_copy:
     assert "# Capital Heritage Hall" in (demo_copy / "content/venue.yaml").read_text(encoding="utf-8")
 
 
-def test_undo_and_redo_restore_text_and_fields(qtbot: QtBot, open_editor, demo_copy: Path) -> None:
+def test_undo_and_redo_restore_text_and_fields(qtbot: QtBot, open_editor: Opener, demo_copy: Path) -> None:
     rel = "exhibits/houmuwu-ding.yaml"
     window = open_editor(demo_copy)
     window.show_item(rel)
     saved = window.doc.text(rel)
     type_into(qtbot, cell(window, "name.en"), "The Great Ding")
-    qtbot.mouseClick(window.form_for("name.en", rel).findChild(QWidget, "add:story"), _left())
+    add = form_of(window, "name.en", rel).findChild(QWidget, "add:story")
+    assert add is not None
+    QTest.mouseClick(add, _left())
     assert len(window.doc.get(rel, ("story",))) == 5
     window.act_undo.trigger()  # the new paragraph
     assert len(window.doc.get(rel, ("story",))) == 4
-    assert cell(window, "name.en").text() == "The Great Ding"
+    assert line(window, "name.en").text() == "The Great Ding"
     window.act_undo.trigger()  # the whole name, typed key by key, is one step
     assert window.doc.text(rel) == saved and not window.doc.dirty
-    assert cell(window, "name.en").text() == "Houmuwu Ding"
+    assert line(window, "name.en").text() == "Houmuwu Ding"
     window.act_redo.trigger()
-    assert cell(window, "name.en").text() == "The Great Ding"
+    assert line(window, "name.en").text() == "The Great Ding"
     assert window.doc.dirty
 
 
-def test_recovery_file_brings_back_unsaved_work(qtbot: QtBot, open_editor, demo_copy: Path) -> None:
+def test_recovery_file_brings_back_unsaved_work(qtbot: QtBot, open_editor: Opener, demo_copy: Path) -> None:
     rel = "exhibits/houmuwu-ding.yaml"
     window = open_editor(demo_copy)
     window.show_item(rel)
@@ -206,30 +235,31 @@ def test_recovery_file_brings_back_unsaved_work(qtbot: QtBot, open_editor, demo_
 
 
 def test_picture_is_copied_with_a_safe_name_and_shown(
-    qtbot: QtBot, open_editor, demo_copy: Path, tmp_path: Path
+    qtbot: QtBot, open_editor: Opener, demo_copy: Path, tmp_path: Path
 ) -> None:
     rel = "exhibits/houmuwu-ding.yaml"
     picture = tmp_path / "My Photo (1).PNG"
     image = QImage(64, 48, QImage.Format.Format_RGB32)
     image.fill(QColor("#8a6d3b"))
-    assert image.save(str(picture), "PNG")
+    assert image.save(str(picture))
     window = open_editor(demo_copy)
     window.show_item(rel)
     assert window.add_picture(rel, picture) == "media/my-photo-1.png"
     assert (demo_copy / "exhibits/media/my-photo-1.png").read_bytes() == picture.read_bytes()
-    form = window.form_for("media[1].file", rel)
+    form = form_of(window, "media[1].file", rel)
     preview = form.cells["media[1].file"].findChild(QLabel, "preview")
+    assert preview is not None
     assert preview.pixmap() is not None and not preview.pixmap().isNull()
     with pytest.raises(EditorError, match="not a picture"):
         window.doc.add_media(rel, tmp_path / "notes.txt")
     window.save()
     report = validate_pack(demo_copy)
     assert report.ok
-    ding = next(e for e in report.pack.exhibits if e.id == "houmuwu-ding")
+    ding = next(e for e in pack_of(report).exhibits if e.id == "houmuwu-ding")
     assert [m.file for m in ding.media] == ["media/my-photo-1.png"]
 
 
-def test_publish_to_a_local_repository_then_a_kiosk_syncs_it(qtbot: QtBot, open_editor, tmp_path: Path) -> None:
+def test_publish_to_a_local_repository_then_a_kiosk_syncs_it(qtbot: QtBot, open_editor: Opener, tmp_path: Path) -> None:
     venue = tmp_path / "venue"
     ensure_pack(venue, ("en", "zh"))
     window = open_editor(venue)
@@ -237,13 +267,13 @@ def test_publish_to_a_local_repository_then_a_kiosk_syncs_it(qtbot: QtBot, open_
     type_into(qtbot, cell(window, "name.zh"), "石鼓", clear=False)
     type_into(qtbot, cell(window, "summary.en"), "A drum-shaped stone carved with verses.", clear=False)
     type_into(qtbot, cell(window, "summary.zh"), "刻着诗句的鼓形石头。", clear=False)
-    qtbot.waitUntil(lambda: window.doc.version == window._validated_version and not window.report.errors)
+    qtbot.waitUntil(lambda: window.checked and window.publishable)
     places = PublishPlaces(str(tmp_path / "keys"), str(tmp_path / "repo"), str(tmp_path / "www"))
     places.save(venue)
     dialog = PublishDialog(window)
     qtbot.addWidget(dialog)
     assert dialog.to.text() == str(tmp_path / "www")
-    qtbot.mouseClick(dialog.go, _left())
+    QTest.mouseClick(dialog.go, _left())
     qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=60_000)
     outcome = dialog.outcome
     assert isinstance(outcome, Published), outcome
@@ -261,24 +291,24 @@ def test_publish_to_a_local_repository_then_a_kiosk_syncs_it(qtbot: QtBot, open_
     installed = store.current_dir("packs", "venue")
     assert installed is not None
     synced = validate_pack(installed)
-    assert synced.ok and "Stone Drum" in [e.name.get("en") for e in synced.pack.exhibits]
+    assert synced.ok and "Stone Drum" in [e.name.get("en") for e in pack_of(synced).exhibits]
 
 
 def _left() -> Qt.MouseButton:
     return Qt.MouseButton.LeftButton
 
 
-def test_hear_it_and_see_the_guide_say_it(qtbot: QtBot, open_editor, demo_copy: Path) -> None:
+def test_hear_it_and_see_the_guide_say_it(qtbot: QtBot, open_editor: Opener, demo_copy: Path) -> None:
     window = open_editor(demo_copy)
     window.try_panel._speak = VenueVoice(window)  # the venue's voice; no speaker here, so the silent clock
     panel = window.try_panel
     type_into(qtbot, panel.question, "How heavy is the Houmuwu Ding?", clear=False)
     qtbot.waitUntil(lambda: "832.84" in panel.answer.text(), timeout=30_000)
-    qtbot.mouseClick(panel.hear, _left())
+    QTest.mouseClick(panel.hear, _left())
     qtbot.waitUntil(lambda: panel.spoken.text() not in ("", "Speaking…"), timeout=60_000)
     assert panel.spoken.text() == "Spoken with the venue's voice."
 
-    qtbot.mouseClick(panel.show_guide, _left())
+    QTest.mouseClick(panel.show_guide, _left())
     qtbot.waitUntil(lambda: not panel.preview.busy, timeout=120_000)
     frames = panel.preview.frames
     assert len(frames) > 24, panel.preview.status.text()  # two seconds and more at 12 frames a second

@@ -4,13 +4,15 @@ a copy of the demo venue with the real guide: what a curator sees and what a cli
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QListWidget, QListWidgetItem, QPlainTextEdit, QWidget
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QListWidget, QListWidgetItem, QPlainTextEdit, QTableWidgetItem, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.cli import main
@@ -18,6 +20,7 @@ from kiosk.content.loader import validate_pack
 from kiosk.editor.coverage import Check, CoverageReport, Failure, Location
 from kiosk.editor.panels import CoveragePanel, VisitorsPanel
 from kiosk.editor.visitors import DECISIONS_FILE
+from kiosk.editor.window import EditorWindow
 from kiosk.mind import Answer, Intent
 from kiosk.ops.unanswered import UnansweredLog
 
@@ -28,10 +31,12 @@ STOLEN = "Was the Houmuwu Ding ever stolen?"
 STOLEN_TOO = "Has the Houmuwu Ding ever been stolen?"
 ANSWER = "No. It has been kept safe since farmers dug it up in 1939."
 
+Opener = Callable[[Path], EditorWindow]
+
 
 def type_into(qtbot: QtBot, widget: QWidget, text: str) -> None:
     widget.setFocus()
-    qtbot.keyClicks(widget, text)
+    QTest.keyClicks(widget, text)
 
 
 def screenshot(widget: QWidget, path: Path) -> None:
@@ -53,7 +58,7 @@ def row_of(view: QListWidget, text: str) -> QListWidgetItem:
 def run(qtbot: QtBot, panel: CoveragePanel) -> CoverageReport:
     """Press Run and wait for the results on screen (the run waits for the guide to catch up with the pack)."""
     shown = panel.report
-    qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.report is not shown and not panel.running, timeout=RUN_TIMEOUT)
     assert panel.report is not None
     return panel.report
@@ -62,20 +67,20 @@ def run(qtbot: QtBot, panel: CoveragePanel) -> CoverageReport:
 def activate(qtbot: QtBot, view: QListWidget, item: QListWidgetItem) -> None:
     """What a curator does: select the row and press Enter (double-click does the same)."""
     view.setCurrentItem(item)
-    qtbot.keyClick(view, Qt.Key.Key_Return)
+    QTest.keyClick(view, Qt.Key.Key_Return)
 
 
 # -- coverage --------------------------------------------------------------------------------------------------------
 
 
 def test_coverage_lists_failures_and_opens_the_place_to_fix_each(
-    qtbot: QtBot, open_editor, demo_copy: Path, tmp_path: Path
+    qtbot: QtBot, open_editor: Opener, demo_copy: Path, tmp_path: Path
 ) -> None:
     window = open_editor(demo_copy)
     window.tools.setCurrentWidget(window.coverage_panel)
     panel = window.coverage_panel
     assert window.tools.tabText(window.tools.indexOf(panel)) == "Coverage"
-    qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
     # The guide is still being built for the pack just opened: the panel says so and starts when it is ready.
     assert panel.state.text().startswith("Getting the guide ready")
     assert not panel.run_button.isEnabled() and panel.cancel_button.isEnabled()
@@ -87,13 +92,13 @@ def test_coverage_lists_failures_and_opens_the_place_to_fix_each(
     # Totals: passed/total per check and language, the sums in the last row and column.
     table = panel.totals
     assert table.isVisible()
-    checks = [table.verticalHeaderItem(r).text() for r in range(table.rowCount())]
-    languages = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    checks = [_text(table.verticalHeaderItem(r)) for r in range(table.rowCount())]
+    languages = [_text(table.horizontalHeaderItem(c)) for c in range(table.columnCount())]
     assert checks == ["Curated questions", "Names and aliases", "Facts", "Eval set", "Everyday questions", "All"]
     assert languages == ["中文 (zh)", "English (en)", "한국어 (ko)", "All"]
-    assert table.item(5, 3).text() == f"{report.passed}/{report.total}"
+    assert _text(table.item(5, 3)) == f"{report.passed}/{report.total}"
     names_en = report.tally(Check.NAMES, "en")
-    assert table.item(1, 1).text() == f"{names_en.passed}/{names_en.total}"
+    assert _text(table.item(1, 1)) == f"{names_en.passed}/{names_en.total}"
     assert f"{report.passed} of {report.total} questions answered as expected" in panel.state.text()
     assert not panel.stale.isVisible()
 
@@ -133,7 +138,7 @@ def test_coverage_lists_failures_and_opens_the_place_to_fix_each(
     assert focused.objectName().startswith(failure.fix.field.split(".")[0]), (failure.fix, focused.objectName())
 
 
-def test_breaking_the_pack_shows_up_after_a_re_run(qtbot: QtBot, open_editor, demo_copy: Path) -> None:
+def test_breaking_the_pack_shows_up_after_a_re_run(qtbot: QtBot, open_editor: Opener, demo_copy: Path) -> None:
     window = open_editor(demo_copy)
     panel = window.coverage_panel
     window.tools.setCurrentWidget(panel)
@@ -157,21 +162,21 @@ def test_breaking_the_pack_shows_up_after_a_re_run(qtbot: QtBot, open_editor, de
     names = [f for f in broken.failures if f.check is Check.NAMES]
     assert Location(DING, "aliases.en[1]") in [f.fix for f in names], [str(f.fix) for f in names]
     assert (
-        panel.totals.item(1, 1).text()
+        _text(panel.totals.item(1, 1))
         == f"{broken.tally(Check.NAMES, 'en').passed}/{broken.tally(Check.NAMES, 'en').total}"
     )
     panel.check_filter.setCurrentIndex(panel.check_filter.findData(Check.NAMES))
     assert any(text.startswith("“Ru ware”") and "another exhibit" in text for text in rows(panel.failures))
 
 
-def test_cancel_stops_the_run_with_partial_results(qtbot: QtBot, open_editor, demo_copy: Path) -> None:
+def test_cancel_stops_the_run_with_partial_results(qtbot: QtBot, open_editor: Opener, demo_copy: Path) -> None:
     window = open_editor(demo_copy)
     panel = window.coverage_panel
     qtbot.waitUntil(lambda: window.live.current, timeout=RUN_TIMEOUT)
-    qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.progress.value() > 0, timeout=RUN_TIMEOUT)
     planned = panel.progress.maximum()
-    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not panel.running, timeout=RUN_TIMEOUT)
     report = panel.report
     assert report is not None and report.cancelled
@@ -213,7 +218,7 @@ def export(tmp_path: Path) -> Path:
 
 
 def test_a_visitors_question_becomes_a_curated_question_the_guide_answers(
-    qtbot: QtBot, open_editor, demo_copy: Path, export: Path, tmp_path: Path
+    qtbot: QtBot, open_editor: Opener, demo_copy: Path, export: Path, tmp_path: Path
 ) -> None:
     window = open_editor(demo_copy)
     panel = window.visitors_panel
@@ -237,7 +242,7 @@ def test_a_visitors_question_becomes_a_curated_question_the_guide_answers(
 
     questions = len(window.doc.get(DING, ("questions",)))
     answer_field = f"questions[{questions + 1}].answer.en"
-    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
     text = window.doc.text(DING)
     assert text is not None and STOLEN in text and STOLEN_TOO in text
     assert window.current == DING
@@ -246,7 +251,8 @@ def test_a_visitors_question_becomes_a_curated_question_the_guide_answers(
     answer_box = form.cells[answer_field]
     assert isinstance(answer_box, QPlainTextEdit) and window.focusWidget() is answer_box
     ask_box = form.cells[f"questions[{questions + 1}].ask.en"]
-    assert ask_box.toPlainText().splitlines() == [STOLEN, STOLEN_TOO]  # type: ignore[attr-defined]
+    assert isinstance(ask_box, QPlainTextEdit)
+    assert ask_box.toPlainText().splitlines() == [STOLEN, STOLEN_TOO]
     assert not any(STOLEN in text for text in rows(panel.list)), "a decided question leaves the list"
     assert panel.list.count() == 2
 
@@ -254,6 +260,7 @@ def test_a_visitors_question_becomes_a_curated_question_the_guide_answers(
     assert DING in window.save()
     saved = validate_pack(demo_copy)
     assert saved.ok, [str(p) for p in saved.errors]
+    assert saved.pack is not None
     ding = saved.pack.exhibit("houmuwu-ding")
     assert ding is not None
     assert ding.questions[-1].asks.get("en") == (STOLEN, STOLEN_TOO)
@@ -269,13 +276,13 @@ def test_a_visitors_question_becomes_a_curated_question_the_guide_answers(
 
 
 def test_out_of_scope_stays_hidden_and_added_questions_undo(
-    qtbot: QtBot, open_editor, demo_copy: Path, export: Path
+    qtbot: QtBot, open_editor: Opener, demo_copy: Path, export: Path
 ) -> None:
     window = open_editor(demo_copy)
     panel = window.visitors_panel
     assert panel.import_files([export])
     panel.list.setCurrentItem(row_of(panel.list, "“Will it rain tomorrow?”"))
-    qtbot.mouseClick(panel.out_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(panel.out_button, Qt.MouseButton.LeftButton)
     assert not any("rain" in text for text in rows(panel.list))
     assert panel.import_files([export]), "importing the same file again"
     assert not any("rain" in text for text in rows(panel.list))
@@ -285,7 +292,7 @@ def test_out_of_scope_stays_hidden_and_added_questions_undo(
     panel.list.setCurrentItem(row_of(panel.list, "后母戊鼎被偷过吗"))
     assert panel.exhibit.currentData() == DING
     before = window.doc.text(DING)
-    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
     assert "后母戊鼎被偷过吗" in (window.doc.text(DING) or "")
     window.act_undo.trigger()
     assert window.doc.text(DING) == before
@@ -299,7 +306,7 @@ def test_out_of_scope_stays_hidden_and_added_questions_undo(
 
 
 def test_a_broken_export_is_named_and_nothing_is_lost(
-    qtbot: QtBot, open_editor, demo_copy: Path, export: Path, tmp_path: Path
+    qtbot: QtBot, open_editor: Opener, demo_copy: Path, export: Path, tmp_path: Path
 ) -> None:
     window = open_editor(demo_copy)
     panel = window.visitors_panel
@@ -321,8 +328,13 @@ def test_a_broken_export_is_named_and_nothing_is_lost(
     assert QApplication.activeModalWidget() is None
 
 
-def test_the_panels_live_in_the_tools_tabs(open_editor, demo_copy: Path) -> None:
+def test_the_panels_live_in_the_tools_tabs(open_editor: Opener, demo_copy: Path) -> None:
     window = open_editor(demo_copy)
     titles = [window.tools.tabText(i) for i in range(window.tools.count())]
     assert titles[-2:] == ["Coverage", "What visitors asked"]
     assert isinstance(window.coverage_panel, CoveragePanel) and isinstance(window.visitors_panel, VisitorsPanel)
+
+
+def _text(item: QTableWidgetItem | None) -> str:
+    assert item is not None
+    return item.text()

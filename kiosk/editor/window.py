@@ -199,6 +199,16 @@ class EditorWindow(QMainWindow):
         area.setWidget(widget)
         return area
 
+    @property
+    def checked(self) -> bool:
+        """Whether the latest change has been validated."""
+        return self._validated_version == self.doc.version
+
+    @property
+    def publishable(self) -> bool:
+        """Whether the validated pack has no errors left."""
+        return self.report is not None and not self.report.errors
+
     def form_for(self, field: str, rel: str | None = None) -> SpecForm | None:
         """The form on screen that has ``field`` (tests and jumping to problems)."""
         for form in self.forms:
