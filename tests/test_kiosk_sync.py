@@ -10,7 +10,9 @@ usable.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,12 +23,14 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.content import load_pack
+from kiosk.content import PackIndex, load_pack
+from kiosk.content.index import INDEX_FILE
 from kiosk.ops.config import KioskConfig, load_config
 from kiosk.ops.paths import data_dir, demo_pack_path
 from kiosk.sync import keys
 from kiosk.sync.bundle import PACK_FOLDERS, pack_custom, pack_files
 from kiosk.sync.client import Client
+from kiosk.sync.health import MIND_WORK
 from kiosk.sync.repo import Repository, publish_tree
 from kiosk.sync.runner import SyncStatus
 from kiosk.sync.settings import SyncSettings
@@ -160,6 +164,9 @@ def test_the_kiosk_runs_the_synced_version_and_loads_a_new_one_from_the_staff_pa
     assert "not yet confirmed" in shown and "Last sync: never" in shown and "Next sync: in under a minute" in shown
 
     publish_tree(published.v2, synced.served)
+    # A slow line (the changed exhibit, about 6 KB, over about two seconds): long enough to watch the sync go by
+    # on the panel, which a content update over a fast network on a checked pack no longer is.
+    synced.server.drip(f"*{Path(EXHIBIT).name}", bytes_per_s=3_000)
     synced.press_sync_now()
     result = panel.findChild(QLabel, "staff-result")
     assert isinstance(result, QLabel) and result.text().startswith(f"checking {synced.server.url}")
@@ -315,6 +322,32 @@ def test_a_version_the_kiosk_never_confirms_is_given_up_after_max_boot_attempts(
     installed = store.installed("packs", published.name)
     assert installed is not None and installed.current.version == 1 and installed.rejected == (2,)
     assert resolve_pack(config).path.name == "v1"
+
+
+def test_the_kiosk_opens_the_search_index_its_sync_checked(
+    published: Published, two_versions: Store, docent_home: Path, tmp_path: Path
+) -> None:
+    """The health check builds each version's search index inside the version folder (version 2's from version
+    1's: only the edited summary was indexed again); the kiosk starts on it as it is, building nothing."""
+    store = two_versions
+    v1, v2 = (store.bundle_dir("packs", published.name) / f"v{n}" for n in (1, 2))
+    start = resolve_pack(_config(published))
+    index = start.content.mind.index
+    assert start.path.name == "v2" and index.path == v2 / INDEX_FILE and not index.rebuilt
+    assert not (docent_home / "cache" / "index").exists(), "the kiosk built an index of its own"
+    assert store.check_version(v1) == store.check_version(v2) == [], "the kiosk's own files taken for damage"
+    assert (v1 / MIND_WORK).is_file() and (v2 / MIND_WORK).is_file()
+    fresh = PackIndex.open(start.content.pack, tmp_path / "fresh.sqlite")
+    assert fresh.rebuilt and _entries(fresh.path) == _entries(index.path)
+    for query in ("cast for Queen Mother Wu", "late Shang dynasty", "后母戊鼎", "bronze cauldron", "兵马俑"):
+        assert fresh.search(query, prefix=True) == index.search(query, prefix=True), query
+    answer = start.content.mind.answer(QUESTION).answer
+    assert answer.exhibit == "houmuwu-ding" and NEW in answer.text
+
+
+def _entries(path: Path) -> list[tuple[object, ...]]:
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute("select * from entries order by id").fetchall()
 
 
 def test_a_damaged_version_falls_back_to_the_previous_one(published: Published, two_versions: Store) -> None:

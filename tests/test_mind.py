@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from kiosk.cli import main
-from kiosk.content import Pack, PackIndex
-from kiosk.mind import DialogueState, Intent, Mind
+from kiosk.content import Exhibit, Pack, PackIndex, Text
+from kiosk.content.tokens import is_han, is_hangul, runs
+from kiosk.mind import DialogueState, Intent, Mind, synonyms
+from kiosk.mind.features import _HAN, _HANGUL, _kind
+from kiosk.mind.prepared import prepare
+from kiosk.mind.synonyms import canonical
+from kiosk.mind.wording import sentences
 from kiosk.ops import evaluate
 from kiosk.ops.unanswered import UnansweredLog
 
@@ -225,3 +232,58 @@ def test_eval_command_prints_accuracy_per_intent_and_language() -> None:
     assert result.exit_code == 0, result.output
     assert "fallback   all" in result.output
     assert "out-of-scope answered as in scope: 0 of" in result.output
+
+
+# -- building the mind faster, the same mind -----------------------------------------------------------------
+
+
+def _answers(mind: Mind) -> list[tuple[object, ...]]:
+    results = evaluate.run(mind, evaluate.load_cases(EVAL))
+    return [(o.answer, o.conversation) for o in results.outcomes]
+
+
+def test_a_mind_from_an_earlier_versions_work_answers_exactly_as_one_built_afresh(demo_pack: Pack, mind: Mind) -> None:
+    """The sync's health check keeps the mind's work on each exhibit, and the check of the next version takes the
+    work on the exhibits that did not change; the mind built from it gives the same answers, to the digit of every
+    confidence, as one built from nothing."""
+    _, stored = prepare(demo_pack)
+    first = demo_pack.exhibits[0]
+    edited = replace(first, summary=Text.of({**dict(first.summary.values()), "en": "A cauldron cast for a queen."}))
+    pack = replace(demo_pack, exhibits=(edited, *demo_pack.exhibits[1:]))
+    fresh, _ = prepare(pack)
+    again, _ = prepare(pack, stored)
+    assert again == fresh, "the edited exhibit was taken from the earlier work"
+    assert "A cauldron cast for a queen." in [p.text for p in again[first.id].passages]
+    reused = Mind(pack, mind.index, prepared=again)
+    afresh = Mind(pack, mind.index)
+    assert _answers(reused) == _answers(afresh)
+    assert reused.weights._idf == afresh.weights._idf and reused._vocab == afresh._vocab
+    damaged = stored[:1000] + bytes([stored[1000] ^ 1]) + stored[1001:]
+    assert prepare(pack, damaged)[0] == fresh, "damaged work is done again, not trusted"
+    assert prepare(pack, b"not marshal data")[0] == fresh
+
+
+def test_the_synonym_rewrite_folds_case_exactly_as_pythons_re() -> None:
+    """``canonical`` only tries the synonyms a text holds, case folded as ``re.IGNORECASE`` folds it: checked for
+    every character any synonym is written with, against every character Python knows."""
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    for char in sorted({c for group in synonyms.GROUPS for word in group for c in word.lower()}):
+        matches = set(re.compile(re.escape(char), re.IGNORECASE).findall(every))
+        folded = {m.translate(synonyms._FOLD) for m in matches}
+        assert folded == {char}, (char, sorted(matches))
+    assert canonical("The ORIGINAL was DESTROYED BY FIRE; the real one is Foreign-Looking") == (
+        "The original was burn; the original one is foreign"
+    )
+
+
+def test_a_run_is_chinese_korean_or_neither_as_its_first_character_is(demo_pack: Pack) -> None:
+    """``features`` tells a run's kind by its first character; that is the kind of the whole run."""
+    texts = [text for exhibit in demo_pack.exhibits for _, _, text in _texts(exhibit)]
+    texts += ["后母戊鼎은 얼마나 무거워요? 832.84kg", "Forbidden City是哪年建的", "ｆｕｌｌ　ｗｉｄｔｈ ｶﾀｶﾅ"]
+    for run in (run for text in texts for run in runs(text)):
+        assert (_kind(run[0]) == _HAN, _kind(run[0]) == _HANGUL) == (is_han(run), is_hangul(run)), run
+
+
+def _texts(exhibit: Exhibit) -> list[tuple[str, str, str]]:
+    names = [(lang, "name", text) for lang, text in exhibit.name.values()]
+    return names + [(lang, reason, text) for lang, text, reason in sentences(exhibit)]

@@ -203,3 +203,20 @@ def test_a_version_that_fails_its_health_check_is_never_switched_to(tmp_path: Pa
         publisher.publish()
         assert client(store, server.url).sync(PACK_ID).version == 3
     assert not (store.bundle_dir("packs", PACK_ID) / "v2").exists(), "the failed version was left on disk"
+
+
+def test_a_file_list_naming_the_kiosks_own_files_is_refused(tmp_path: Path) -> None:
+    """A version folder holds the kiosk's own files beside the pack's (its search index, the mind's work): a signed
+    list that names one would have the check overwrite a pack file, so it is refused before anything is fetched."""
+    publisher, store, v1 = _synced_v1(tmp_path)
+    from kiosk.sync.bundle import pack_files
+    from kiosk.sync.repo import publish_tree
+
+    planted = tmp_path / "planted.sqlite"
+    planted.write_bytes(b"not an index")
+    files = {**pack_files(publisher.pack), ".docent-index.sqlite": planted}
+    publisher.repository().add_bundle("packs", PACK_ID, files, {"title": "planted"})
+    publish_tree(publisher.repo, publisher.www)
+    err = _refused(store, publisher.www, "bad-listing")
+    assert "keeps for itself" in str(err)
+    assert installed_version(store) == 1 and installed_files(store) == v1

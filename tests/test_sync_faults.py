@@ -160,3 +160,45 @@ def test_retries_back_off_then_settle_on_the_interval() -> None:
     assert 0.8 * hour <= delays[0] <= 1.2 * hour
     assert 48 <= delays[1] <= 72 and 96 <= delays[2] <= 144, "1 then 2 minutes after the first failures"
     assert all(d <= 1.2 * hour for d in delays) and delays[7] >= 0.8 * hour
+
+
+def test_downloads_keep_their_connections_open(tmp_path: Path) -> None:
+    publisher = make_publisher(tmp_path, media_sizes=(20_000,) * 12)
+    publisher.publish()
+    store = kiosk_store(tmp_path, publisher)
+    limits = Limits(keep_free_bytes=0)
+    with FaultServer(publisher.www) as server:
+        result = client(store, server.url, limits=limits).sync(PACK_ID)
+        connections = server.connections
+    # One per download thread, one for the metadata, and one more after the 404 that ends the root rotation check.
+    assert result.requests >= 30 and connections <= limits.parallel + 2, (result.requests, connections)
+    assert installed_files(store) == source_files(publisher.pack)
+
+
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+def test_the_proxy_in_the_environment_is_used_except_for_no_proxy_hosts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publisher = make_publisher(tmp_path)
+    publisher.publish()
+    store = kiosk_store(tmp_path, publisher)
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    far = "http://docent-content.invalid/"  # a name that resolves nowhere: only a proxy can fetch from it
+    with FaultServer(publisher.www) as proxy:
+        monkeypatch.setenv("http_proxy", proxy.url)
+        monkeypatch.setenv("no_proxy", "localhost,127.0.0.1")
+        result = client(store, far).sync(PACK_ID)
+        assert result.version == 1 and installed_files(store) == source_files(publisher.pack)
+        assert len(proxy.wait_for(result.requests)) == result.requests, "every request went through the proxy"
+        write_media(publisher.pack, "extra-0.jpg", BIG, seed=5)
+        publisher.publish()
+        monkeypatch.setenv("no_proxy", "localhost,.invalid")
+        with pytest.raises(SyncOffline) as caught:
+            client(store, far, net=NetSettings(timeout_s=3, resume_tries=1)).sync(PACK_ID)
+        assert len(proxy.requests) == result.requests, "a host in no_proxy is fetched directly"
+    assert "docent-content.invalid" in str(caught.value) and "does not resolve" in str(caught.value)
+    assert installed_version(store) == 1

@@ -11,8 +11,9 @@ import difflib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from kiosk.content.tokens import ENGLISH_STOPWORDS, is_han, is_hangul, pairs, runs
 
@@ -23,13 +24,28 @@ MATCH_STOPWORDS = ENGLISH_STOPWORDS - QUESTION_WORDS
 
 def stem(word: str) -> str:
     """A light English stemmer: enough to equate 'soldiers'/'soldier' and 'bells'/'bell'."""
+    if not word.endswith("s"):  # every rule below removes an ending in s
+        return word
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
         return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+    if len(word) > 3 and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
+
+
+_LATIN, _HAN, _HANGUL = 0, 1, 2
+_KINDS: dict[str, int] = {}
+"""The kind of run (Latin word or number, Chinese, Korean) that starts with a character: a run of ``runs`` is all
+Chinese or all Korean or neither, so its first character tells which (asked of ``is_han`` once per character)."""
+
+
+def _kind(first: str) -> int:
+    kind = _KINDS.get(first)
+    if kind is None:
+        kind = _KINDS[first] = _HAN if is_han(first) else _HANGUL if is_hangul(first) else _LATIN
+    return kind
 
 
 @dataclass(frozen=True)
@@ -49,39 +65,48 @@ class Features:
         return bool(self.words or self.pairs)
 
 
-def features(text: str, stopwords: frozenset[str] = ENGLISH_STOPWORDS) -> Features:
+Parts = tuple[list[str], list[str], list[str], str]
+"""What :class:`Features` are made of, in the order found in the text: the stemmed words, the pairs, the Chinese
+characters (each list may repeat an item), and the compact text."""
+
+
+def feature_parts(text: str, stopwords: frozenset[str] = ENGLISH_STOPWORDS) -> Parts:
     words: list[str] = []
-    sequence: list[str] = []
-    cjk_pairs: set[str] = set()
-    chars: set[str] = set()
-    compact: list[str] = []
-    for run in runs(text):
-        compact.append(run)
-        if is_han(run):
-            cjk_pairs.update(pairs(run))
-            chars.update(run)
-        elif is_hangul(run):
-            cjk_pairs.update(pairs(run))
-        else:
+    cjk_pairs: list[str] = []
+    chars: list[str] = []
+    found = runs(text)
+    for run in found:
+        kind = _kind(run[0])
+        if kind == _LATIN:
             if run not in stopwords:
-                stemmed = stem(run)
-                sequence.append(stemmed)
-                words.append(stemmed)
-    return Features(frozenset(words), frozenset(cjk_pairs), frozenset(chars), "".join(compact), tuple(sequence))
+                words.append(stem(run))
+        else:
+            cjk_pairs.extend(pairs(run))
+            if kind == _HAN:
+                chars.extend(run)
+    return words, cjk_pairs, chars, "".join(found)
+
+
+def from_parts(words: Sequence[str], pairs: Sequence[str], chars: Sequence[str], compact: str) -> Features:
+    """The features of :func:`feature_parts`. The sets are built the one way features are always built (pairs and
+    characters gathered in a set, then frozen): how a set was built decides the order it is iterated in, and so
+    the order in which weights over it are added up, down to the last bit."""
+    # The stemmed words in order are the sequence, and their set the words.
+    return Features(frozenset(words), frozenset(set(pairs)), frozenset(set(chars)), compact, tuple(words))
+
+
+def features(text: str, stopwords: frozenset[str] = ENGLISH_STOPWORDS) -> Features:
+    return from_parts(*feature_parts(text, stopwords))
 
 
 class Weights:
     """Inverse document frequency of features over a set of documents (aliases, questions, sentences)."""
 
     def __init__(self, documents: Iterable[Features]) -> None:
-        counts: Counter[str] = Counter()
-        total = 0
-        for doc in documents:
-            total += 1
-            counts.update(doc.words)
-            counts.update(doc.pairs)
-            counts.update(doc.chars)
-        self._total = max(total, 1)
+        docs = list(documents)
+        # Every document's words, pairs and characters, counted in one pass (in C) in the order they come.
+        counts = Counter(chain.from_iterable(part for doc in docs for part in (doc.words, doc.pairs, doc.chars)))
+        self._total = max(len(docs), 1)
         self._idf = {f: math.log(1 + self._total / n) for f, n in counts.items()}
         self._unknown = math.log(1 + self._total)
 
@@ -145,10 +170,13 @@ def latin_words(text: str) -> list[str]:
 __all__ = [
     "MATCH_STOPWORDS",
     "Features",
+    "Parts",
     "Speller",
     "Weights",
     "coverage",
+    "feature_parts",
     "features",
+    "from_parts",
     "latin_words",
     "overlap",
     "stem",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kiosk.content.model import Pack
@@ -57,11 +58,14 @@ def _gallery_names(number: int) -> list[str]:
 
 
 class Linker:
-    def __init__(self, pack: Pack) -> None:
+    def __init__(self, pack: Pack, names: Mapping[str, Sequence[Features]] | None = None) -> None:
+        """``names``: the features of each exhibit's names then aliases, by exhibit id, where already worked out."""
         aliases: list[Alias] = []
         for exhibit in pack.exhibits:
             texts = [t for _, t in exhibit.name.values()] + [t for _, t in exhibit.aliases.all()]
-            aliases.extend(Alias("exhibit", exhibit.id, normalise(t), features(t)) for t in texts)
+            known = names.get(exhibit.id) if names is not None else None
+            named = known if known is not None else [features(t) for t in texts]
+            aliases.extend(Alias("exhibit", exhibit.id, normalise(t), f) for t, f in zip(texts, named, strict=True))
         for gallery in pack.venue.galleries:
             texts = [t for _, t in gallery.name.values()] + [t for _, t in gallery.aliases.all()]
             texts += _gallery_names(gallery.number)

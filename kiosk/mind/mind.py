@@ -7,6 +7,7 @@ it could not answer is the caller's job (``Answer.answered`` and ``Answer.confid
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from kiosk.content.index import PackIndex
@@ -19,6 +20,7 @@ from kiosk.mind.compose import GESTURES, Composer
 from kiosk.mind.features import MATCH_STOPWORDS, Features, Weights, features, overlap
 from kiosk.mind.language import detect_language
 from kiosk.mind.linking import Link, Linker, remove_alias
+from kiosk.mind.prepared import ExhibitWork, work_for
 from kiosk.mind.synonyms import canonical
 from kiosk.mind.wording import (
     ANY_NUMBER,
@@ -30,7 +32,6 @@ from kiosk.mind.wording import (
     Passage,
     drop_spelled_names,
     floor_words,
-    sentences,
 )
 
 CONFIDENT = 0.5
@@ -121,37 +122,35 @@ def _compile() -> _Cues:
 class Mind:
     """Answers visitors' questions from one pack. Build once per pack; ``answer`` is fast and thread-safe."""
 
-    def __init__(self, pack: Pack, index: PackIndex, *, default_language: str | None = None) -> None:
+    def __init__(
+        self,
+        pack: Pack,
+        index: PackIndex,
+        *,
+        default_language: str | None = None,
+        prepared: Mapping[str, ExhibitWork] | None = None,
+    ) -> None:
+        """``prepared``: the work for the pack's exhibits by id, from :func:`kiosk.mind.prepared.prepare` on this
+        very pack (it saves most of the time this takes); exhibits it lacks are worked out here."""
         self.pack = pack
         self.index = index
         self.default_language = default_language or pack.venue.default_language
-        self.linker = Linker(pack)
         self.compose = Composer(pack)
+        prepared = prepared or {}
+        work = {e.id: prepared.get(e.id) or work_for(e, self.compose) for e in pack.exhibits}
+        self.linker = Linker(pack, {exhibit_id: w.names for exhibit_id, w in work.items()})
         self.cues = _compile()
         self._questions: dict[str, list[tuple[int, str, Features]]] = {}
         self._sentences: dict[str, list[Passage]] = {}
         self._vocab: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         docs: list[Features] = []
         for exhibit in pack.exhibits:
-            qs = [
-                (i, lang, features(text, MATCH_STOPWORDS))
-                for i, q in enumerate(exhibit.questions)
-                for lang, text in q.asks.all()
-            ]
+            done = work[exhibit.id]
+            qs = list(done.questions)
             self._questions[exhibit.id] = qs
             docs.extend(f for _, _, f in qs)
-            passages = [
-                Passage(exhibit.id, lang, s, features(canonical(s)), reason) for lang, s, reason in sentences(exhibit)
-            ]
-            for fact in exhibit.facts:
-                if not fact.typed:
-                    for lang in fact.value.languages:
-                        sentence = self.compose.fact(exhibit, fact.key, lang)
-                        passages.append(
-                            Passage(exhibit.id, lang, sentence, features(canonical(sentence)), f"fact:{fact.key}")
-                        )
-            names = [t for _, t in exhibit.name.values()] + [t for _, t in exhibit.aliases.all()]
-            every = [p.features for p in passages] + [features(t) for t in names]
+            passages = list(done.passages)
+            every = [p.features for p in passages] + list(done.names)
             self._vocab[exhibit.id] = (
                 frozenset().union(*(f.words for f in every)),
                 frozenset().union(*(f.pairs for f in every)),

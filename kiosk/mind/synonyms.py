@@ -47,26 +47,58 @@ GROUPS: tuple[tuple[str, ...], ...] = (
 )
 
 _CJK = re.compile(r"[\u3400-\u9fff\uac00-\ud7af]")
+_MAX_PATTERNS = 512
+
+# What a character of the text can match under re.IGNORECASE, mapped to the (lower-case ASCII, or caseless Chinese
+# and Korean) character of a synonym it matches: capitals, and the four other characters Python's re folds onto
+# ASCII letters (tests/test_mind.py checks this against re for every character of every synonym).
+_FOLD = str.maketrans(
+    {chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)}
+    | {"\u0130": "i", "\u0131": "i", "\u212a": "k", "\u017f": "s"}  # İ ı, the Kelvin sign, long s
+)
 
 
-def _compile() -> tuple[re.Pattern[str], dict[str, str]]:
+def _alternative(word: str) -> str:
+    escaped = re.escape(word)
+    return escaped if _CJK.search(word) else rf"\b{escaped}\b"
+
+
+def _compile() -> tuple[tuple[str, ...], dict[str, str]]:
     target: dict[str, str] = {}
     for group in GROUPS:
         for word in group:
             target[word.lower()] = group[0]
-    alternatives = []
-    for word in sorted(target, key=len, reverse=True):
-        escaped = re.escape(word)
-        alternatives.append(escaped if _CJK.search(word) else rf"\b{escaped}\b")
-    return re.compile("|".join(alternatives), re.IGNORECASE), target
+    return tuple(sorted(target, key=len, reverse=True)), target
 
 
-_PATTERN, _TARGET = _compile()
+_WORDS, _TARGET = _compile()
+"""Every synonym, longest first: the order of the alternatives (the longest match wins where several start)."""
+_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """The alternation of ``words`` (in :data:`_WORDS` order), compiled once."""
+    pattern = _PATTERNS.get(words)
+    if pattern is None:
+        if len(_PATTERNS) >= _MAX_PATTERNS:
+            _PATTERNS.clear()
+        pattern = _PATTERNS[words] = re.compile("|".join(map(_alternative, words)), re.IGNORECASE)
+    return pattern
+
+
+def _replace(match: re.Match[str]) -> str:
+    return _TARGET[match.group(0).lower()]
 
 
 def canonical(text: str) -> str:
     """The text with every synonym rewritten to its group's first word."""
-    return _PATTERN.sub(lambda m: _TARGET[m.group(0).lower()], text)
+    # One alternation of every synonym tries each at every position of the text; only the synonyms the text
+    # contains (case folded as re folds it) can match, and the alternation of those alone matches the same.
+    folded = text.translate(_FOLD)
+    present = tuple(word for word in _WORDS if word in folded)
+    if not present:
+        return text
+    return _pattern(present).sub(_replace, text)
 
 
 __all__ = ["GROUPS", "canonical"]

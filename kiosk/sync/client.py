@@ -29,7 +29,7 @@ import kiosk
 from kiosk.sync.errors import HealthCheckFailed, NotSetUp, SyncError, SyncFailed, SyncOffline, SyncRefused
 from kiosk.sync.fetch import HttpFetcher, NetSettings, reason
 from kiosk.sync.layout import LISTING_FORMAT, file_target, hashed_name, listing_path, safe_relpath
-from kiosk.sync.store import Store
+from kiosk.sync.store import LOCAL_PREFIX, Store
 
 MAX_FILES = 100_000
 
@@ -248,6 +248,11 @@ class Client:
         checked = [safe_relpath(f) for f in files]
         if len(set(checked)) != len(checked):
             raise SyncRefused(f"the file list of '{name}' names a file twice", code="bad-listing")
+        if any(rel.startswith(LOCAL_PREFIX) for rel in checked):
+            raise SyncRefused(
+                f"the file list of '{name}' names a file the kiosk keeps for itself ({LOCAL_PREFIX}...)",
+                code="bad-listing",
+            )
         return checked
 
     def _download(self, kind: str, name: str, targets: list[TargetFile]) -> int:
@@ -269,12 +274,19 @@ class Client:
         if not missing:
             return 0
         with ThreadPoolExecutor(max(1, self.limits.parallel), thread_name_prefix="docent-sync") as pool:
-            futures = [pool.submit(self._fetch_blob, t) for t in sorted(missing, key=lambda t: t.path)]
-            finished, _pending = wait(futures, return_when=FIRST_EXCEPTION)
-            for future in finished:
-                if future.exception() is not None:
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    future.result()
+            ordered = _order(missing)
+            futures = [pool.submit(self._fetch_blob, t, add=False) for t in ordered]
+            wait(futures, return_when=FIRST_EXCEPTION)
+            failed = next((f for f in futures if f.done() and f.exception() is not None), None)
+            if failed is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        # Verified files enter the store once the downloads are over: a rename while other threads create files in
+        # the same folders waits for them (the kernel locks both folders), a rename afterwards does not.
+        for target, future in zip(ordered, futures, strict=True):
+            if future.done() and not future.cancelled() and future.exception() is None and future.result():
+                self.store.add_blob(target.hashes["sha256"], self.store.partial(target.hashes["sha256"]))
+        if failed is not None:
+            failed.result()
         return len(missing)
 
     def _check_space(self, needed: int, keep: frozenset[str]) -> None:
@@ -285,10 +297,12 @@ class Client:
             self.store.cleanup(keep_partials=keep)
             self.store.check_space(needed, max_bytes=limits.max_disk_bytes, keep_free=limits.keep_free_bytes)
 
-    def _fetch_blob(self, info: TargetFile) -> None:
+    def _fetch_blob(self, info: TargetFile, *, add: bool = True) -> bool:
+        """Download one file into its ``.part`` and check its signed hash and length; True when it was fetched
+        (and, with ``add``, moved into the blob store), False when the store already had it."""
         sha = info.hashes["sha256"]
         if self.store.has_blob(sha, info.length):
-            return
+            return False
         part = self.store.partial(sha)
         url = self.server + "targets/" + hashed_name(info.path, sha)
         with _tuf_errors(info.path):
@@ -301,7 +315,9 @@ class Client:
             if got != sha or part.stat().st_size != info.length:  # the signed hash and length (TUF's check)
                 part.unlink(missing_ok=True)
                 raise tuf_errors.LengthOrHashMismatchError(f"{info.path}: sha256 {got}, signed {sha}")
-        self.store.add_blob(sha, part)
+        if add:
+            self.store.add_blob(sha, part)
+        return True
 
     def _fetcher(self) -> HttpFetcher:
         fetcher: HttpFetcher | None = getattr(self._local, "fetcher", None)
@@ -337,6 +353,20 @@ class Client:
             yield
         finally:
             handle.close()
+
+
+def _order(targets: list[TargetFile]) -> list[TargetFile]:
+    """The largest file, the smallest, the next largest, the next smallest ...: threads that stream large files wait
+    on the network and the disk, while the others spend their time on the per-request work of the small ones."""
+    by_size = sorted(targets, key=lambda t: (-t.length, t.path))
+    order: list[TargetFile] = []
+    low, high = 0, len(by_size) - 1
+    while low <= high:
+        order.append(by_size[low])
+        if low < high:
+            order.append(by_size[high])
+        low, high = low + 1, high - 1
+    return order
 
 
 def _size(path: Path) -> int:

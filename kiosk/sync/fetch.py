@@ -1,32 +1,44 @@
 """HTTP for the kiosk side, behind python-tuf's ``FetcherInterface`` (the one network edge of sync).
 
-:class:`HttpFetcher` uses ``requests`` with a connect/read timeout, a floor on the transfer speed (a server that
-drips bytes is as useless as one that is down), an optional bandwidth cap shared by every transfer, and
-resumption: a connection cut mid-file is picked up with an HTTP ``Range`` request, and :meth:`download_to`
-continues a ``.part`` file left by an earlier run, even one that was killed. Every failure leaves as one of
-python-tuf's download errors (``DownloadError``, ``DownloadHTTPError``, ``SlowRetrievalError``,
-``DownloadLengthMismatchError``); the client turns those into :class:`~kiosk.sync.errors.SyncOffline`.
+:class:`HttpFetcher` speaks HTTP through urllib3's connection pools (kept-alive connections and little work around
+each request: a first sync makes a thousand of them) with a connect/read timeout, a floor on the transfer speed
+(a server that drips bytes is as useless as one that is down), an optional bandwidth cap shared by every transfer,
+and resumption: a connection cut mid-file is picked up with an HTTP ``Range`` request, and :meth:`download_to`
+continues a ``.part`` file left by an earlier run, even one that was killed. Proxy environment variables
+(``http_proxy``, ``https_proxy``, ``all_proxy``, ``no_proxy``) are read once and applied as ``requests`` applies them.
+Every failure leaves as one of python-tuf's download errors (``DownloadError``, ``DownloadHTTPError``,
+``SlowRetrievalError``, ``DownloadLengthMismatchError``); the client turns those into
+:class:`~kiosk.sync.errors.SyncOffline`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from io import BufferedWriter
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
-import requests
+import requests.utils
 import urllib3
 from tuf.api import exceptions
 from tuf.ngclient.fetcher import FetcherInterface
+from urllib3.connectionpool import HTTPConnectionPool
+from urllib3.response import BaseHTTPResponse
 
 import kiosk
 
 CHUNK = 256 * 1024
+MAX_REDIRECTS = 30
+"""As many as ``requests`` follows."""
+POOLS = 10
+"""Connection pools, and connections kept per pool, as ``requests`` sizes them."""
 
 
 @dataclass(frozen=True)
@@ -62,18 +74,83 @@ class _Limiter:
             time.sleep(delay)
 
 
+class _Routes:
+    """The connection pools of one fetcher: direct, or through the proxy the environment names for a URL.
+
+    The environment is read once. Which proxy a URL takes (scheme and host keys, ``all_proxy``, ``no_proxy`` with
+    domains, ports and CIDR ranges) is decided by ``requests``' own functions, once per scheme, host and port.
+    """
+
+    def __init__(self, headers: dict[str, str]) -> None:
+        self.headers = headers
+        self.proxies = urllib.request.getproxies()
+        # TLS as requests verifies it: certifi's bundle, or the one REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE names.
+        ca = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        self._ca_certs = ca or requests.utils.DEFAULT_CA_BUNDLE_PATH
+        self._proxy_of: dict[tuple[str, str | None, int | None], str | None] = {}
+        self._managers: dict[str | None, urllib3.PoolManager] = {}
+        self._lock = threading.Lock()
+
+    def pool(self, url: str) -> tuple[HTTPConnectionPool, str]:
+        """The connection pool for ``url``, and the request target to send it (a path, or the whole URL when an
+        HTTP proxy forwards it)."""
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.hostname, parts.port)
+        with self._lock:
+            if key not in self._proxy_of:
+                self._proxy_of[key] = self._proxy_for(url)
+            route = self._proxy_of[key]
+            manager = self._managers.get(route)
+            if manager is None:
+                manager = self._managers[route] = self._new_manager(route)
+        pool = manager.connection_from_host(parts.hostname, parts.port, parts.scheme)
+        if isinstance(manager, urllib3.ProxyManager) and parts.scheme == "http":
+            return pool, urlunsplit(parts._replace(fragment=""))
+        return pool, urlunsplit(("", "", parts.path or "/", parts.query, ""))
+
+    def _proxy_for(self, url: str) -> str | None:
+        if not self.proxies or requests.utils.should_bypass_proxies(url, None):
+            return None
+        proxy = requests.utils.select_proxy(url, self.proxies)
+        if not proxy:
+            return None
+        return proxy if "://" in proxy else "http://" + proxy  # "host:3128" is an HTTP proxy
+
+    def _new_manager(self, proxy: str | None) -> urllib3.PoolManager:
+        pools: dict[str, Any] = {"num_pools": POOLS, "maxsize": POOLS, "block": False, "headers": self.headers}
+        pools |= {"cert_reqs": "CERT_REQUIRED", "ca_certs": self._ca_certs}
+        if proxy is None:
+            return urllib3.PoolManager(**pools)
+        user, password = requests.utils.get_auth_from_url(proxy)
+        if proxy.lower().startswith("socks"):
+            try:
+                from urllib3.contrib.socks import SOCKSProxyManager
+            except ImportError as err:  # PySocks is not installed (requests says the same)
+                raise exceptions.DownloadError(f"the proxy {proxy} needs PySocks (pip install pysocks)") from err
+            return SOCKSProxyManager(proxy, user or None, password or None, **pools)
+        auth = urllib3.util.make_headers(proxy_basic_auth=f"{user}:{password}") if user else {}
+        return urllib3.ProxyManager(proxy, proxy_headers=auth, **pools)
+
+    def close(self) -> None:
+        with self._lock:
+            managers = list(self._managers.values())
+            self._managers.clear()
+        for manager in managers:
+            manager.clear()
+
+
 class HttpFetcher(FetcherInterface):
-    """``requests`` behind ``FetcherInterface``, with timeouts, a speed floor, a cap and resumption."""
+    """urllib3 behind ``FetcherInterface``, with timeouts, a speed floor, a cap and resumption."""
 
     def __init__(self, settings: NetSettings | None = None) -> None:
         self.settings = settings or NetSettings()
-        self.session = requests.Session()
-        self.session.headers["User-Agent"] = f"Docent-kiosk/{kiosk.__version__}"
-        self.session.headers["Accept-Encoding"] = "identity"  # byte ranges and signed lengths of the bytes as stored
-        # Without proxy variables, skip requests' per-request look through the environment (~0.5 ms a request);
-        # with them, keep it: it also honours no_proxy.
-        if not urllib.request.getproxies():
-            self.session.trust_env = False
+        headers = {
+            "User-Agent": f"Docent-kiosk/{kiosk.__version__}",
+            "Accept-Encoding": "identity",  # byte ranges and signed lengths of the bytes as stored
+            "Accept": "*/*",
+        }
+        self._routes = _Routes(headers)
+        self._timeout = urllib3.Timeout(connect=self.settings.timeout_s, read=self.settings.timeout_s)
         self.limiter = _Limiter(self.settings.max_bytes_per_s)
         self.received = 0
         """Body bytes received over the network by this fetcher (metadata and files)."""
@@ -82,7 +159,7 @@ class HttpFetcher(FetcherInterface):
         """HTTP requests sent (each one a line in the server's access log)."""
 
     def close(self) -> None:
-        self.session.close()
+        self._routes.close()
 
     # -- FetcherInterface: metadata and small files ----------------------------------------------------------
 
@@ -90,12 +167,12 @@ class HttpFetcher(FetcherInterface):
         response = self._get(url, 0)
         return self._resuming(url, response)
 
-    def _resuming(self, url: str, response: requests.Response) -> Iterator[bytes]:
+    def _resuming(self, url: str, response: BaseHTTPResponse) -> Iterator[bytes]:
         offset = 0
         tries = 0
         while True:
             try:
-                for chunk in self._body(response):
+                for chunk in self._body(url, response):
                     offset += len(chunk)
                     yield chunk
                 return
@@ -107,7 +184,7 @@ class HttpFetcher(FetcherInterface):
                     raise
                 self._pause(tries)
                 response = self._get(url, offset)
-                if response.status_code == 200:  # the server ignored Range: skip what we already have
+                if response.status == 200:  # the server ignored Range: skip what we already have
                     response = _skip(response, offset)
 
     # -- files: resumable into a .part file ------------------------------------------------------------------
@@ -119,10 +196,9 @@ class HttpFetcher(FetcherInterface):
         Raises ``DownloadLengthMismatchError`` when the server sends more than ``length`` (the endless-data
         defence), and the other download errors when the network fails after ``resume_tries`` resumptions.
         """
-        part.parent.mkdir(parents=True, exist_ok=True)
         tries = 0
         while True:
-            have = part.stat().st_size if part.exists() else 0
+            have = _size(part)
             if have > length:
                 part.unlink()
                 have = 0
@@ -145,18 +221,17 @@ class HttpFetcher(FetcherInterface):
     def _append(self, url: str, part: Path, have: int, length: int, digest: Any) -> Any:
         """Append the rest of ``url`` to ``part``, hashing it into ``digest``; returns the digest of the file."""
         response = self._get(url, have)
-        if response.status_code == 416:  # nothing left past what we hold: the .part is complete or stale
+        if response.status == 416:  # nothing left past what we hold: the .part is complete or stale
             response.close()
             if have == length:
                 return digest
             part.unlink(missing_ok=True)
             raise exceptions.DownloadError(f"the server refused to resume {url} at byte {have}")
-        if response.status_code == 200 and have:
+        if response.status == 200 and have:
             have = 0  # the server ignored Range: start again
             digest = hashlib.sha256()
-        mode = "ab" if have else "wb"
-        with part.open(mode) as out:
-            for chunk in self._body(response):
+        with _open_part(part, append=have > 0) as out:
+            for chunk in self._body(url, response):
                 have += len(chunk)
                 if have > length:
                     response.close()
@@ -172,27 +247,51 @@ class HttpFetcher(FetcherInterface):
 
     # -- shared ----------------------------------------------------------------------------------------------
 
-    def _get(self, url: str, offset: int) -> requests.Response:
-        headers = {"Range": f"bytes={offset}-"} if offset else {}
-        timeout = (self.settings.timeout_s, self.settings.timeout_s)
-        self.requests += 1
-        try:
-            response = self.session.get(url, stream=True, timeout=timeout, headers=headers)
-        except requests.exceptions.Timeout as err:
-            raise exceptions.SlowRetrievalError(f"no answer from {url} within {self.settings.timeout_s:g} s") from err
-        except requests.exceptions.RequestException as err:
-            raise exceptions.DownloadError(f"cannot reach {url}: {reason(err)}") from err
-        if response.status_code >= 400 and response.status_code != 416:
+    def _get(self, url: str, offset: int) -> BaseHTTPResponse:
+        """The answer to a GET of ``url`` from byte ``offset`` on, redirects followed, its body not yet read."""
+        headers = {**self._routes.headers, "Range": f"bytes={offset}-"} if offset else self._routes.headers
+        for _hop in range(MAX_REDIRECTS + 1):
+            response = self._send(url, headers)
+            location = response.get_redirect_location()
+            if not location:
+                break
+            response.drain_conn()
+            response.release_conn()
+            url = urljoin(url, location)
+        else:
+            raise exceptions.DownloadError(f"cannot reach {url}: more than {MAX_REDIRECTS} redirects")
+        if response.status >= 400 and response.status != 416:
             response.close()
-            raise exceptions.DownloadHTTPError(f"{url}: HTTP {response.status_code}", response.status_code)
+            raise exceptions.DownloadHTTPError(f"{url}: HTTP {response.status}", response.status)
         return response
 
-    def _body(self, response: requests.Response) -> Iterator[bytes]:
+    def _send(self, url: str, headers: dict[str, str]) -> BaseHTTPResponse:
+        self.requests += 1
+        try:
+            pool, target = self._routes.pool(url)
+            return pool.urlopen(
+                "GET",
+                target,
+                headers=headers,
+                timeout=self._timeout,
+                retries=False,  # no silent retries; resuming is ours
+                redirect=False,  # followed in _get, each hop routed (proxy or not) on its own
+                assert_same_host=False,
+                preload_content=False,
+                decode_content=True,
+            )
+        except urllib3.exceptions.NewConnectionError as err:  # refused, no route, no name (a ConnectTimeoutError too)
+            raise exceptions.DownloadError(f"cannot reach {url}: {reason(err)}") from err
+        except urllib3.exceptions.TimeoutError as err:
+            raise exceptions.SlowRetrievalError(f"no answer from {url} within {self.settings.timeout_s:g} s") from err
+        except (urllib3.exceptions.HTTPError, OSError, ValueError) as err:
+            raise exceptions.DownloadError(f"cannot reach {url}: {reason(err)}") from err
+
+    def _body(self, url: str, response: BaseHTTPResponse) -> Iterator[bytes]:
         window_start = time.monotonic()
         window_bytes = 0
-        raw = response.raw
         try:
-            while chunk := raw.read1(CHUNK, decode_content=True):
+            while chunk := response.read1(CHUNK, decode_content=True):
                 # read1: whatever has arrived, so the bytes before a cut are kept (read() would drop them).
                 self.received += len(chunk)
                 if self.on_bytes is not None:
@@ -203,33 +302,47 @@ class HttpFetcher(FetcherInterface):
                 if elapsed >= self.settings.slow_window_s:
                     if window_bytes / elapsed < self.settings.min_bytes_per_s:
                         raise exceptions.SlowRetrievalError(
-                            f"{response.url} arrives at {window_bytes / elapsed:.0f} bytes/s, "
+                            f"{url} arrives at {window_bytes / elapsed:.0f} bytes/s, "
                             f"below the {self.settings.min_bytes_per_s} bytes/s floor"
                         )
                     window_start, window_bytes = time.monotonic(), 0
                 yield chunk
-        except (requests.exceptions.Timeout, urllib3.exceptions.ReadTimeoutError) as err:
-            raise exceptions.SlowRetrievalError(f"{response.url} stalled: {reason(err)}") from err
-        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as err:
-            raise exceptions.DownloadError(f"{response.url} was cut off: {reason(err)}") from err
+        except urllib3.exceptions.TimeoutError as err:
+            raise exceptions.SlowRetrievalError(f"{url} stalled: {reason(err)}") from err
+        except (urllib3.exceptions.HTTPError, OSError) as err:
+            raise exceptions.DownloadError(f"{url} was cut off: {reason(err)}") from err
         finally:
-            response.close()
+            response.close()  # a connection read to the end is back in its pool already
 
     @staticmethod
     def _pause(tries: int) -> None:
         time.sleep(min(0.2 * 2 ** (tries - 1), 2.0))
 
 
-def _skip(response: requests.Response, offset: int) -> requests.Response:
+def _skip(response: BaseHTTPResponse, offset: int) -> BaseHTTPResponse:
     """Consume ``offset`` bytes of a full (200) answer so the body continues where a cut one stopped."""
     left = offset
-    raw = response.raw
     while left > 0:
-        data = raw.read(min(left, CHUNK), decode_content=True)
+        data = response.read(min(left, CHUNK), decode_content=True)
         if not data:
             break
         left -= len(data)
     return response
+
+
+def _open_part(part: Path, *, append: bool) -> BufferedWriter:
+    try:
+        return part.open("ab") if append else part.open("wb")
+    except FileNotFoundError:  # the first download: make the folder (not checked for every file)
+        part.parent.mkdir(parents=True, exist_ok=True)
+        return part.open("ab") if append else part.open("wb")
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
 
 
 def _hash_file(path: Path) -> Any:
@@ -241,7 +354,7 @@ def _hash_file(path: Path) -> Any:
 
 
 def reason(err: BaseException) -> str:
-    """The innermost cause of a requests error, in a few words (not urllib3's nested repr)."""
+    """The innermost cause of a network error, in a few words (not urllib3's nested repr)."""
     while err.__cause__ is not None or err.__context__ is not None:
         err = err.__cause__ or err.__context__  # type: ignore[assignment]
     text = str(err) or type(err).__name__

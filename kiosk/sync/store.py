@@ -33,6 +33,10 @@ from kiosk.ops.paths import data_dir
 from kiosk.sync.errors import DiskFull
 
 MANIFEST = ".docent-version.json"
+LOCAL_PREFIX = ".docent-"
+"""Files at the top of a version folder whose names start so are the kiosk's own, not the version's: the manifest,
+and what the health check left there for the kiosk and the next check (the search index, the mind's work, and the
+temporary files of writing them). A file list naming one is refused."""
 MAX_BOOT_ATTEMPTS = 2
 """Starts on an unconfirmed version before the kiosk gives up on it and goes back to the previous one."""
 
@@ -146,13 +150,7 @@ class Store:
     # -- pointers --------------------------------------------------------------------------------------------
 
     def installed(self, kind: str, name: str) -> Installed | None:
-        path = self.bundle_dir(kind, name) / "installed.json"
-        try:
-            return Installed.from_json(json.loads(path.read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+        return installed_in(self.bundle_dir(kind, name))
 
     def current_dir(self, kind: str, name: str) -> Path | None:
         installed = self.installed(kind, name)
@@ -187,7 +185,8 @@ class Store:
         return final
 
     def check_version(self, folder: Path) -> list[str]:
-        """What is wrong with a version folder: files missing, of the wrong size, or not in its manifest."""
+        """What is wrong with a version folder: files missing, of the wrong size, or not in its manifest (the kiosk's
+        own files at its top, :data:`LOCAL_PREFIX`, aside)."""
         try:
             manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
             files: dict[str, list[Any]] = manifest["files"]
@@ -200,7 +199,8 @@ class Store:
                 problems.append(f"{rel} is missing")
             elif path.stat().st_size != length:
                 problems.append(f"{rel} has {path.stat().st_size} bytes, not {length}")
-        present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {MANIFEST}
+        present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+        present = {rel for rel in present if "/" in rel or not rel.startswith(LOCAL_PREFIX)}
         problems += [f"{rel} is not part of this version" for rel in sorted(present - set(files))]
         return problems
 
@@ -341,6 +341,14 @@ class Store:
         write_json(self.home / "state.json", asdict(state))
 
 
+def installed_in(bundle: Path) -> Installed | None:
+    """The versions installed in a bundle folder (``packs/<id>``), from its ``installed.json``; None if none."""
+    try:
+        return Installed.from_json(json.loads((bundle / "installed.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def installed_pack(store: Store) -> str | None:
     """The one synced pack installed in ``store`` (None when there is none, or more than one to choose from)."""
     packs = store.home / "packs"
@@ -392,12 +400,14 @@ def _mb(count: int) -> str:
 
 
 __all__ = [
+    "LOCAL_PREFIX",
     "MANIFEST",
     "MAX_BOOT_ATTEMPTS",
     "Installed",
     "Store",
     "SyncState",
     "Version",
+    "installed_in",
     "installed_pack",
     "write_json",
 ]
