@@ -110,24 +110,12 @@ def walkthrough(out: Path, work: Path) -> Walkthrough:
     window: EditorWindow = open_window(venue, ask_restore=False)
     window.ask_on_close = False
     window.resize(1500, 900)
-    form = window.form_for("name.en")
-    assert form is not None
-    for lang, text in (("en", "River Town Museum"), ("zh", "河镇博物馆"), ("ko", "강변 마을 박물관")):
-        cell = form.cells[f"name.{lang}"]
-        assert isinstance(cell, QLineEdit)
-        cell.clear()
-        _type(cell, text)
+    _retype(window, "name", {"en": "River Town Museum", "zh": "河镇博物馆", "ko": "강변 마을 박물관"})
     shot(window, "01-new-venue.png")
 
     # 2. The venue's galleries: rename the template's gallery.
     window.venue_page.setCurrentIndex(3)
-    galleries = window.form_for("galleries[1].name.en")
-    assert galleries is not None
-    for lang, text in (("en", "River Life"), ("zh", "河上生活"), ("ko", "강의 삶")):
-        cell = galleries.cells[f"galleries[1].name.{lang}"]
-        assert isinstance(cell, QLineEdit)
-        cell.clear()
-        _type(cell, text)
+    _retype(window, "galleries[1].name", {"en": "River Life", "zh": "河上生活", "ko": "강의 삶"})
     shot(window, "02-galleries.png")
 
     # 3. The first exhibit, in three languages, with a fact, a curated question and a picture.
@@ -231,6 +219,15 @@ def _cell(window: object, name: str) -> QWidget:
     if form is None:
         raise LookupError(f"no field {name} on screen")
     return form.cells[name]  # type: ignore[no-any-return]
+
+
+def _retype(window: object, field: str, texts: dict[str, str]) -> None:
+    """Replace a per-language field's text in each language, as a curator selecting it and typing would."""
+    for lang, text in texts.items():
+        cell = _cell(window, f"{field}.{lang}")
+        assert isinstance(cell, QLineEdit)
+        cell.clear()
+        _type(cell, text)
 
 
 def _click(form: object, name: str) -> None:

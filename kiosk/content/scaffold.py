@@ -39,7 +39,7 @@ def _block(key: str, languages: list[str], indent: int) -> str:
     return "".join(f"{pad}{lang}: {_SAMPLE[key].get(lang, _SAMPLE[key]['en'])}\n" for lang in languages)
 
 
-def new_pack(target: Path, languages: list[str]) -> list[Path]:
+def new_pack(target: Path, languages: list[str], venue_id: str = "my-museum") -> list[Path]:
     """Create a new pack folder at ``target``. Refuses to write into a folder that already has files."""
     if target.exists() and any(target.iterdir()):
         raise ContentError(f"{target} already exists and is not empty; choose a new folder name")
@@ -47,7 +47,7 @@ def new_pack(target: Path, languages: list[str]) -> list[Path]:
     files = {
         "content/venue.yaml": (
             "# The venue. Every text is given once per language; the first language is the default.\n"
-            "id: my-museum\n"
+            f"id: {venue_id}\n"
             f"languages: [{langs}]\n"
             "name:\n"
             + _block("venue", languages, 2)

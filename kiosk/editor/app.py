@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from kiosk.content.scaffold import new_pack
-from kiosk.editor.document import VENUE, PackDocument, slug
+from kiosk.editor.document import PackDocument, slug
 from kiosk.editor.window import EditorWindow
 
 _windows: list[EditorWindow] = []  # open windows stay alive while Qt shows them
@@ -47,10 +47,7 @@ def ensure_pack(path: Path, languages: tuple[str, ...] = ("zh", "en", "ko")) -> 
     The venue's id (what kiosks are set up with) is made from the folder's name."""
     if path.exists() and any(path.iterdir()):
         return False
-    new_pack(path, list(languages))
-    doc = PackDocument(path)
-    doc.set(VENUE, ("id",), slug(path.name, "my-museum"))
-    doc.save()
+    new_pack(path, list(languages), slug(path.name, "my-museum"))
     return True
 
 

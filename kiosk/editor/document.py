@@ -429,7 +429,7 @@ class PackDocument:
             listener(what, rel)
 
 
-def _decode(raw: bytes) -> str | None:
+def _decode(raw: bytes) -> str:
     try:
         return raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:

@@ -230,8 +230,7 @@ class EditorWindow(QMainWindow):
         started = time.perf_counter()
         self.report = self.doc.validate()
         self._validated_version = self.doc.version
-        extra = [r for r in self.doc.exhibit_files()]
-        self.outline.show_pack(self.report.pack, extra, self.report.problems, self.current)
+        self.outline.show_pack(self.report.pack, self.doc.exhibit_files(), self.report.problems, self.current)
         self._show_problems()
         self.live.update(self.report.pack)
         self.try_panel.refresh_state()
