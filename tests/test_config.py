@@ -212,7 +212,76 @@ def test_language_checked_against_the_venue(tmp_path: Path) -> None:
 def test_example_is_valid_apart_from_the_pack(tmp_path: Path) -> None:
     text = EXAMPLE.replace("/srv/docent/packs/my-museum", str(demo_pack_path()))
     config = load_config(write(tmp_path / "kiosk.yaml", text))
-    assert config.staff_pin == "4821" and config.fullscreen and not config.keep_audio
+    assert config.fullscreen and not config.keep_audio and config.log_questions
+    assert config.staff_pin is None and config.staff_pin_hash is None  # the example sets no PIN anyone could copy
+    assert config.location == "Hall A, north door" and config.offered(("en", "ko", "zh")) == ("zh", "en", "ko")
+
+
+def test_kiosk_languages_location_and_log_settings(tmp_path: Path) -> None:
+    text = 'location: "Hall B, by the bronzes"\nlanguages: [ko, en]\nlog_questions: false\nlog_retention_days: 30\n'
+    config = load_config(write(tmp_path / "kiosk.yaml", text))
+    assert config.location == "Hall B, by the bronzes" and config.languages == ("ko", "en")
+    assert not config.log_questions and config.log_retention_days == 30
+    assert config.offered(("zh", "en", "ko")) == ("ko", "en")
+    assert config.start_language(("zh", "en", "ko")) == "ko"  # the first offered, not the venue's first
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path / "kiosk.yaml", "languages: [ko, fr]\n")).check_languages(("zh", "en", "ko"))
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.field) == (1, "languages") and "'fr'" in problem.message
+    assert load_config(write(tmp_path / "kiosk.yaml", "location: x\n")).log_retention_days == 90
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "field", "says"),
+    [
+        ("languages: en\n", 1, "languages", "list of language codes"),
+        ("languages: [en, en]\n", 1, "languages", "listed twice"),
+        ("languages: [en, 5]\n", 1, "languages", "not a language code"),
+        ("languages: [en]\nlanguage: zh\n", 2, "language", "not one of this kiosk's languages"),
+        ("log_retention_days: 0\n", 1, "log_retention_days", "from 1 to 3650"),
+        ("log_questions: maybe\n", 1, "log_questions", "true or false"),
+        ("location: [a, b]\n", 1, "location", "short text"),
+        ("staff_pin_hash: 4821\n", 1, "staff_pin_hash", "kiosk config pin-hash"),
+        ('staff_pin_hash: "scrypt$3$8$1$AAAAAAAAAAA=$AAAAAAAAAAAAAAAAAAAAAA=="\n', 1, "staff_pin_hash", "out of range"),
+    ],
+)
+def test_new_settings_mistakes(tmp_path: Path, text: str, line: int, field: str, says: str) -> None:
+    problem = only_problem(write(tmp_path / "kiosk.yaml", text))
+    assert (problem.line, problem.field) == (line, field) and says in problem.message, problem
+
+
+def test_pin_hash_opens_the_gate_and_the_plain_pin_is_not_in_the_file(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kiosk.cli import main
+
+    printed = CliRunner().invoke(main, ["config", "pin-hash", "--pin", "0482"])
+    assert printed.exit_code == 0 and printed.output.startswith("staff_pin_hash: ")
+    path = write(tmp_path / "kiosk.yaml", printed.output)
+    assert "0482" not in path.read_text()
+    config = load_config(path)
+    gate = PinGate(config.staff_pin, FakeClock(), pin_hash=config.staff_pin_hash)
+    assert gate.has_pin and gate.try_pin("0482").ok
+    assert gate.try_pin("0483").status is PinStatus.WRONG
+    both = write(tmp_path / "kiosk.yaml", printed.output + 'staff_pin: "1234"\n')
+    assert only_problem(both).code == "two-pins"
+    refused = CliRunner().invoke(main, ["config", "pin-hash", "--pin", "12a4"])
+    assert refused.exit_code == 2 and "staff_pin_hash" not in refused.output
+
+
+def test_config_check_shows_effective_settings_and_mistakes(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kiosk.cli import main
+
+    good = write(tmp_path / "kiosk.yaml", "idle_timeout_s: 60\n")
+    shown = CliRunner().invoke(main, ["config", "check", str(good)])
+    assert shown.exit_code == 0, shown.output
+    assert "idle_timeout_s: 60\n" in shown.output and "log_retention_days: 90   (default)" in shown.output
+    bad = write(tmp_path / "bad.yaml", "idle_timeout_s: 5\nvolume: loud\n")
+    refused = CliRunner().invoke(main, ["config", "check", str(bad), "--json"])
+    assert refused.exit_code == 2
+    assert '"line": 1' in refused.output and '"field": "volume"' in refused.output
 
 
 # -- the PIN gate ----------------------------------------------------------------------------------------------

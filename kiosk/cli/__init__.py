@@ -8,6 +8,8 @@ from kiosk import __version__
 from kiosk.cli.ask import ask, evaluate
 from kiosk.cli.avatar import avatar
 from kiosk.cli.avatar_render import avatar_render
+from kiosk.cli.config import config
+from kiosk.cli.doctor import doctor
 from kiosk.cli.editor import editor
 from kiosk.cli.models import models
 from kiosk.cli.pack import pack
@@ -36,6 +38,8 @@ main.add_command(editor)
 main.add_command(sync)
 main.add_command(keys)
 main.add_command(report)
+main.add_command(config)
+main.add_command(doctor)
 pack.add_command(pack_build)
 pack.add_command(pack_publish)
 models.add_command(models_publish)

@@ -25,10 +25,13 @@ from kiosk.content.problems import Problem, did_you_mean
 from kiosk.content.yamlsrc import Y, describe, read_yaml
 from kiosk.errors import DocentError
 from kiosk.ops.paths import data_dir
+from kiosk.ops.pinhash import hash_problem
 from kiosk.sync.settings import SyncSettings, read_sync
 
 CONFIG_NAME = "kiosk.yaml"
 IDLE_TIMEOUT_RANGE = (10, 600)
+RETENTION_RANGE = (1, 3650)
+MAX_LOCATION_CHARS = 120
 RENDER_SCALE_RANGE = (0.25, 1.0)
 PIN_PATTERN = re.compile(r"^[0-9]{4,8}$")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
@@ -92,6 +95,16 @@ class KioskConfig:
     """Offscreen rendering resolution as a share of the window (0.25 to 1.0); None chooses by frame rate."""
     sync: SyncSettings | None = None
     """Where and how often the kiosk fetches its content (the ``sync:`` section); None: no sync."""
+    location: str | None = None
+    """Where this kiosk stands (e.g. "Hall A, by the north door"): shown to staff, in doctor and in reports."""
+    languages: tuple[str, ...] | None = None
+    """The venue languages this kiosk offers, in order; None offers all of the pack's languages."""
+    staff_pin_hash: str | None = None
+    """The staff PIN as a salted hash (``kiosk pin hash`` prints one); preferred over a plain ``staff_pin``."""
+    log_questions: bool = True
+    """Keep the text of visitors' questions in the interaction log; false keeps only counts, intents and times."""
+    log_retention_days: int = 90
+    """Interaction log rows older than this many days are deleted."""
     keep_audio: bool = False
     """Debugging only: keep recordings of what the microphone heard. Off by default: no visitor audio is ever
     written to disk unless a technician turns this on."""
@@ -104,26 +117,49 @@ class KioskConfig:
     def from_file(self) -> bool:
         return self.path is not None
 
+    def offered(self, languages: Sequence[str]) -> tuple[str, ...]:
+        """The venue languages this kiosk offers: ``languages`` from the file (in its order), else all of them."""
+        if not self.languages:
+            return tuple(languages)
+        return tuple(code for code in self.languages if code in languages) or tuple(languages)
+
     def start_language(self, languages: Sequence[str]) -> str:
-        """The language to start in, given the venue's languages (first one when none is configured)."""
-        if self.language and self.language in languages:
+        """The language to start in, given the venue's languages (the first offered one when none is configured)."""
+        offered = self.offered(languages)
+        if self.language and self.language in offered:
             return self.language
-        return languages[0]
+        return offered[0]
 
     def check_languages(self, languages: Sequence[str]) -> None:
-        """Raise :class:`ConfigError` when ``language`` is not one of the pack's (known only after the pack loads)."""
-        if self.language is None or self.language in languages:
-            return
+        """Raise :class:`ConfigError` when ``language`` or ``languages`` name a language the pack lacks (known only
+        after the pack loads)."""
         where = self.path or config_path()
-        problem = Problem(
-            str(where),
-            self.lines.get("language", 0),
-            "language",
-            f"'{self.language}' is not one of this venue's languages.{did_you_mean(self.language, languages)} "
-            f"Use one of: {', '.join(languages)}, or remove the line to start in '{languages[0]}'",
-            code="unknown-language",
-        )
-        raise ConfigError(where, [problem])
+        problems = []
+        for code in self.languages or ():
+            if code not in languages:
+                problems.append(
+                    Problem(
+                        str(where),
+                        self.lines.get("languages", 0),
+                        "languages",
+                        f"'{code}' is not one of this venue's languages.{did_you_mean(code, languages)} "
+                        f"The venue has: {', '.join(languages)}",
+                        code="unknown-language",
+                    )
+                )
+        if self.language is not None and self.language not in languages:
+            problems.append(
+                Problem(
+                    str(where),
+                    self.lines.get("language", 0),
+                    "language",
+                    f"'{self.language}' is not one of this venue's languages.{did_you_mean(self.language, languages)} "
+                    f"Use one of: {', '.join(languages)}, or remove the line to start in '{languages[0]}'",
+                    code="unknown-language",
+                )
+            )
+        if problems:
+            raise ConfigError(where, problems)
 
 
 def config_path() -> Path:
@@ -156,14 +192,17 @@ def load_config(path: Path | None = None, *, required: bool = False) -> KioskCon
 
 # -- reading -------------------------------------------------------------------------------------------------
 
-_BOOLS = ("fullscreen", "hands_free", "large_text", "high_contrast", "reduced_motion", "keep_audio")
+_BOOLS = ("fullscreen", "hands_free", "large_text", "high_contrast", "reduced_motion", "keep_audio", "log_questions")
 KEYS = (
     "pack",
+    "location",
     "language",
+    "languages",
     "fullscreen",
     "orientation",
     "idle_timeout_s",
     "staff_pin",
+    "staff_pin_hash",
     "hands_free",
     "large_text",
     "high_contrast",
@@ -174,6 +213,8 @@ KEYS = (
     "view",
     "render_scale",
     "keep_audio",
+    "log_questions",
+    "log_retention_days",
     "sync",
 )
 
@@ -207,14 +248,37 @@ class _Fields:
                 )
         bools = {key: self.boolean(values.get(key), key) for key in _BOOLS}
         fullscreen = bools["fullscreen"]
+        log_questions = bools["log_questions"]
+        staff_pin = self.pin(values.get("staff_pin"))
+        staff_pin_hash = self.pin_hash(values.get("staff_pin_hash"))
+        if staff_pin is not None and staff_pin_hash is not None:
+            self.error(
+                values["staff_pin"].line,
+                "staff_pin",
+                "both staff_pin and staff_pin_hash are set; delete the staff_pin line (the hash is the safer one)",
+                "two-pins",
+            )
+        language = self.language(values.get("language"))
+        languages = self.languages(values.get("languages"))
+        if language and languages and language not in languages:
+            self.error(
+                values["language"].line,
+                "language",
+                f"'{language}' is not one of this kiosk's languages ({', '.join(languages)}); "
+                "add it to languages or remove the language line",
+                "unknown-language",
+            )
         return KioskConfig(
             pack=self.pack(values.get("pack")),
-            language=self.language(values.get("language")),
+            location=self.location(values.get("location")),
+            language=language,
+            languages=languages,
             fullscreen=True if fullscreen is None else fullscreen,
             orientation=Orientation(self.choice(values.get("orientation"), "orientation", Orientation, "auto")),
             idle_timeout_s=self.integer(values.get("idle_timeout_s"), "idle_timeout_s", IDLE_TIMEOUT_RANGE, "seconds")
             or 45,
-            staff_pin=self.pin(values.get("staff_pin")),
+            staff_pin=staff_pin,
+            staff_pin_hash=staff_pin_hash,
             hands_free=bool(bools["hands_free"]),
             large_text=bool(bools["large_text"]),
             high_contrast=bool(bools["high_contrast"]),
@@ -225,6 +289,11 @@ class _Fields:
             view=ViewMode(self.choice(values.get("view"), "view", ViewMode, "auto")),
             render_scale=self.scale(values.get("render_scale")),
             keep_audio=bool(bools["keep_audio"]),
+            log_questions=True if log_questions is None else log_questions,
+            log_retention_days=self.integer(
+                values.get("log_retention_days"), "log_retention_days", RETENTION_RANGE, "days"
+            )
+            or 90,
             sync=read_sync(values["sync"], self.name, self.problems) if "sync" in values else None,
             path=self.path,
             lines=dict(doc.key_lines),
@@ -313,6 +382,64 @@ class _Fields:
             return None
         return text
 
+    def pin_hash(self, y: Y | None) -> str | None:
+        if y is None or y.value is None:
+            return None
+        why = hash_problem(y.value) if isinstance(y.value, str) else f"it is {describe(y)}, not text"
+        if why:
+            self.error(
+                y.line,
+                "staff_pin_hash",
+                f"staff_pin_hash is unusable: {why}. Run 'kiosk config pin-hash' and paste the line it prints",
+                "bad-pin-hash",
+            )
+            return None
+        text: str = y.value.strip()
+        return text
+
+    def location(self, y: Y | None) -> str | None:
+        if y is None or y.value is None:
+            return None
+        if not isinstance(y.value, str | int | float) or isinstance(y.value, bool) or not str(y.value).strip():
+            self.error(
+                y.line, "location", f'location must be a short text such as "Hall A, north door", not {describe(y)}'
+            )
+            return None
+        text = " ".join(str(y.value).split())
+        if len(text) > MAX_LOCATION_CHARS:
+            self.error(y.line, "location", f"location must be at most {MAX_LOCATION_CHARS} characters, not {len(text)}")
+            return None
+        return text
+
+    def languages(self, y: Y | None) -> tuple[str, ...] | None:
+        if y is None or y.value is None:
+            return None
+        items = y.value if isinstance(y.value, list) else None
+        if not items:
+            self.error(
+                y.line,
+                "languages",
+                f"languages must be a list of language codes such as [zh, en, ko], not {describe(y)}; "
+                "remove the line to offer all of the venue's languages",
+                "wrong-type",
+            )
+            return None
+        codes: list[str] = []
+        for item in items:
+            code = item.value.strip() if isinstance(item.value, str) else ""
+            if not LANGUAGE_PATTERN.match(code):
+                self.error(
+                    item.line,
+                    "languages",
+                    f"{describe(item)} is not a language code; use codes such as zh, en or ko",
+                    "bad-language",
+                )
+            elif code in codes:
+                self.error(item.line, "languages", f"'{code}' is listed twice in languages", "duplicate")
+            else:
+                codes.append(code)
+        return tuple(codes) if codes else None
+
     def _written(self, y: Y) -> str | None:
         """The staff_pin scalar exactly as written in the file (YAML turns 0123 into 83 and 12_34 into 1234)."""
         try:
@@ -382,11 +509,15 @@ class _Fields:
 EXAMPLE = """\
 # kiosk.yaml: this kiosk's own settings. Every line is optional; delete a line to get its default.
 pack: /srv/docent/packs/my-museum   # the content pack folder (default: the bundled demo venue)
-language: en                        # the language the kiosk starts in (default: the venue's first language)
+location: "Hall A, north door"      # where this kiosk stands: shown to staff, in kiosk doctor and in reports
+languages: [zh, en, ko]             # the venue languages this kiosk offers, in order (default: all of them)
+language: en                        # the language the kiosk starts in (default: the first offered language)
 fullscreen: true                    # full screen (default true whenever this file exists)
 orientation: auto                   # auto | portrait | landscape
 idle_timeout_s: 45                  # seconds without a visitor before the kiosk returns to the start (10-600)
-staff_pin: "4821"                   # 4-8 digits that open the staff panel (quote it if it starts with 0)
+# staff_pin_hash: "scrypt$16384$8$1$..."  # the staff PIN, hashed: paste the line 'kiosk config pin-hash' prints
+# staff_pin: "4821"                 # or the PIN itself (4-8 digits, quoted); the hash is safer. Without either,
+                                    # the staff panel cannot be opened on a full-screen kiosk
 hands_free: false                   # listen without the talk button
 large_text: false
 high_contrast: false
@@ -397,6 +528,8 @@ speaker: null
 view: auto                          # auto | native | offscreen
 render_scale: null                  # 0.25-1.0 for offscreen rendering, or null to choose by frame rate
 keep_audio: false                   # debugging only: never keep visitor audio in normal use
+log_questions: true                 # keep the text of visitors' questions for reports (false: counts only)
+log_retention_days: 90              # delete interaction log rows older than this (1-3650)
 """
 """A commented kiosk.yaml for technicians to start from (``pack`` must point at a real pack)."""
 

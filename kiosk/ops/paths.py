@@ -40,4 +40,12 @@ def demo_pack_path() -> Path:
     return candidates[0]
 
 
-__all__ = ["cache_dir", "data_dir", "demo_pack_path"]
+def self_command() -> list[str]:
+    """The command line that runs ``kiosk`` again in a child process: the bundle's own executable when frozen
+    (PyInstaller), else this Python with ``-m kiosk``."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable]
+    return [sys.executable, "-m", "kiosk"]
+
+
+__all__ = ["cache_dir", "data_dir", "demo_pack_path", "self_command"]

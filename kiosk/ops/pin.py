@@ -15,11 +15,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kiosk.ops.config import PIN_PATTERN
+from kiosk.ops.pinhash import hash_problem, pin_matches
 
 TRIES_PER_ROUND = 3
 FIRST_LOCKOUT_S = 30.0
 MAX_LOCKOUT_S = 15 * 60.0
-NO_PIN_MESSAGE = "No staff PIN is set. Set staff_pin (4 to 8 digits) in kiosk.yaml and restart the kiosk."
+NO_PIN_MESSAGE = (
+    "No staff PIN is set. Set staff_pin_hash (from 'kiosk config pin-hash') in kiosk.yaml and restart the kiosk."
+)
 
 
 class PinStatus(StrEnum):
@@ -63,7 +66,8 @@ def format_wait(seconds: float) -> str:
 
 
 class PinGate:
-    """Checks staff PINs. ``pin`` None means no PIN is configured.
+    """Checks staff PINs: ``pin`` in plain digits or ``pin_hash`` (:mod:`kiosk.ops.pinhash`); neither means no PIN
+    is configured.
 
     ``allow_without_pin`` is the caller's explicit statement that the kiosk runs as a windowed preview without a
     kiosk.yaml; only then may the panel open without a PIN (:attr:`open_without_pin`).
@@ -74,11 +78,15 @@ class PinGate:
         pin: str | None,
         clock: Callable[[], float] = time.monotonic,
         *,
+        pin_hash: str | None = None,
         allow_without_pin: bool = False,
     ) -> None:
         if pin is not None and not PIN_PATTERN.match(pin):
             raise ValueError("a staff PIN is 4 to 8 digits")
+        if pin_hash is not None and (why := hash_problem(pin_hash)):
+            raise ValueError(f"the staff PIN hash is unusable: {why}")
         self._pin = pin.encode("ascii") if pin is not None else None
+        self._pin_hash = pin_hash
         self._clock = clock
         self._allow_without_pin = allow_without_pin
         self._wrong = 0
@@ -87,11 +95,17 @@ class PinGate:
 
     @property
     def has_pin(self) -> bool:
-        return self._pin is not None
+        return self._pin is not None or self._pin_hash is not None
 
     @property
     def open_without_pin(self) -> bool:
-        return self._pin is None and self._allow_without_pin
+        return not self.has_pin and self._allow_without_pin
+
+    def _matches(self, entered: str) -> bool:
+        if self._pin_hash is not None:
+            return pin_matches(entered, self._pin_hash)
+        # compare_digest takes the same time whichever digit differs (only the length can show).
+        return self._pin is not None and hmac.compare_digest(entered.encode("utf-8"), self._pin)
 
     def locked_for(self) -> float:
         """Seconds left in the current lockout; 0 when not locked."""
@@ -101,13 +115,12 @@ class PinGate:
         return TRIES_PER_ROUND - self._wrong
 
     def try_pin(self, entered: str) -> PinResult:
-        if self._pin is None:
+        if not self.has_pin:
             return PinResult(PinStatus.OK) if self._allow_without_pin else PinResult(PinStatus.NO_PIN)
         wait = self.locked_for()
         if wait > 0:
             return PinResult(PinStatus.LOCKED, locked_for_s=wait)
-        # compare_digest takes the same time whichever digit differs (only the length can show).
-        if hmac.compare_digest(entered.encode("utf-8"), self._pin):
+        if self._matches(entered):
             self._wrong = 0
             self._lockouts = 0
             self._locked_until = 0.0

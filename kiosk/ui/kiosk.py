@@ -63,7 +63,9 @@ class Kiosk:
         self.engines.start_voice(on_ready=self._voice_ready)
         if config.volume is not None:
             self.engines.out.volume = config.volume / 100
-        self.gate = PinGate(config.staff_pin, allow_without_pin=windowed and not config.from_file)
+        self.gate = PinGate(
+            config.staff_pin, pin_hash=config.staff_pin_hash, allow_without_pin=windowed and not config.from_file
+        )
         self.view_mode = config.view.value
         self._build_window()
         self._mic_level = 0.0
