@@ -154,7 +154,10 @@ class Voice:
         """Start speaking ``text`` (returns once the first sentence is playing); the clips so far are returned
         and the list grows as later sentences are synthesized."""
         self.interrupt()
-        self._stop_speaking.clear()
+        # Each answer has its own stop flag: an interrupted answer's synthesis thread keeps seeing its flag set and
+        # stops after the sentence in hand, instead of synthesizing the rest of the old answer ahead of this one.
+        stop = threading.Event()
+        self._stop_speaking = stop
         self.first_sample_at = None
         clips: list[Clip] = []
         ready: queue.Queue[Clip | None] = queue.Queue()
@@ -163,7 +166,7 @@ class Voice:
         def synthesize() -> None:
             try:
                 for clip in self.synthesizer.say(text, language):
-                    if self._stop_speaking.is_set():
+                    if stop.is_set():
                         break
                     clips.append(clip)
                     ready.put(clip)
@@ -176,14 +179,14 @@ class Voice:
             interrupted = False
             while True:
                 clip = ready.get()
-                if clip is None or self._stop_speaking.is_set():
-                    interrupted = self._stop_speaking.is_set()
+                if clip is None or stop.is_set():
+                    interrupted = stop.is_set()
                     break
                 self.emit(SpeakingStarted(clip.text, language, clip.duration, clip.visemes))
                 self.out.play(clip.samples, clip.rate)
                 first.set()
                 self.out.wait()
-                if self._stop_speaking.is_set():
+                if stop.is_set():
                     interrupted = True
                     break
             first.set()
