@@ -8,7 +8,15 @@ never waits on recognition or synthesis.
 
 Privacy: the microphone is open only while ``listening`` is true (the window shows it); audio frames go from the
 microphone to the recognizer in memory and are never written anywhere. When a visitor leaves (``end``, or
-``idle_timeout_s`` without activity) the dialogue state is dropped and the window clears its captions.
+``idle_timeout_s`` without activity) the dialogue state is dropped and the window clears its captions. Each turn is
+recorded in the interaction log (:mod:`kiosk.ops.interactions`): text and what the guide made of it, never audio.
+
+Latency, as recorded (``latency_ms``): the time from the visitor having finished asking to the guide's answer being
+chosen (the mind has returned; before the answer is shown or spoken). For a spoken question "finished asking" is the
+endpointer's decision that the visitor stopped speaking (``Heard.endpoint_at``: the trailing silence the endpointer
+waits for is not counted), so the latency is the recognizer's final pass plus the mind; for a typed or tapped
+question it is the moment ``ask`` is called, so it is the mind alone (plus starting a visit). Speech synthesis and
+playback are not included. Measured on ``time.monotonic``.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from kiosk.events import (
     VoiceUnavailable,
 )
 from kiosk.mind import Answer, DialogueState, Intent, Mind
-from kiosk.ops.unanswered import UnansweredLog
+from kiosk.ops.interactions import InteractionLog
 from kiosk.voice.asr import RecognitionError, SpeechModels
 from kiosk.voice.audio import AudioSource, RecordingSource
 from kiosk.voice.endpoint import Endpointer, Mode
@@ -71,7 +79,7 @@ class Session:
         models: SpeechModels | None = None,
         microphone: Callable[[], AudioSource] | None = None,
         emit: Listener | None = None,
-        unanswered: UnansweredLog | None = None,
+        interactions: InteractionLog | None = None,
         settings: SessionSettings | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -80,7 +88,7 @@ class Session:
         self.models = models
         self.microphone = microphone
         self.emit: Listener = emit or _ignore
-        self.unanswered = unanswered
+        self.interactions = interactions
         self.settings = settings or SessionSettings()
         self.clock = clock
         self.language = mind.default_language
@@ -113,8 +121,13 @@ class Session:
         if self.settings.hands_free:
             self.listen()
 
-    def ask(self, text: str, via: str = "typed") -> Answer | None:
-        """Answer a question (typed, tapped or recognised); returns the answer (None for an empty question)."""
+    def ask(self, text: str, via: str = "typed", *, spoken_at: float | None = None) -> Answer | None:
+        """Answer a question (typed, tapped or recognised); returns the answer (None for an empty question).
+
+        ``spoken_at``: for a spoken question, when (``time.monotonic``) the end of the visitor's speech was decided;
+        the recorded latency counts from there (see the module), otherwise from this call.
+        """
+        asked_at = time.monotonic() if spoken_at is None else spoken_at
         text = text.strip()
         if not text:
             return None
@@ -124,11 +137,11 @@ class Session:
             self.touch()
             turn = self.mind.answer(text, self.state)
             self.state = turn.state
+        latency_ms = (time.monotonic() - asked_at) * 1000
         answer = turn.answer
         self.emit(QuestionAsked(text, answer.language, via))
-        if self.unanswered is not None:
-            self.unanswered.record(text, answer)
         self._answer(answer)
+        self._record(answer, text, via, latency_ms)
         return answer
 
     def read_aloud(self, text: str, language: str) -> None:
@@ -246,14 +259,19 @@ class Session:
                 endpointer = Endpointer(self.voice.settings.endpoint, mode)
                 if mode is Mode.PUSH_TO_TALK:
                     endpointer.press()
-                heard = self.voice.hear(source, recognizer, language, endpointer, on_start=self._heard_voice)
+                try:
+                    heard = self.voice.hear(source, recognizer, language, endpointer, on_start=self._heard_voice)
+                except BaseException:
+                    recognizer.close()  # in an unknown state: never reused
+                    raise
+                recognizer.release()  # back to the pool: the next utterance does not rebuild the grammar
                 if stop.is_set():
                     return
                 text = heard.transcript.text
                 if text:
-                    self.ask(text, via="voice")
+                    self.ask(text, via="voice", spoken_at=heard.endpoint_at)
                 elif heard.start is not None:  # the visitor spoke but nothing was understood
-                    self._not_heard()
+                    self._not_heard(heard.endpoint_at)
                 if heard.end is None or heard.end.reason == "closed" or mode is Mode.PUSH_TO_TALK:
                     return
         except Exception:
@@ -267,9 +285,22 @@ class Session:
         if not self.active:  # a visitor spoke to the attract screen
             self.start(greet=False)
 
-    def _not_heard(self) -> None:
+    def _not_heard(self, spoken_at: float) -> None:
         text = self.mind.compose.line("not_heard", self.language)
-        self._answer(Answer(Intent.FALLBACK, text, self.language, 0.0, reason="not-heard"))
+        answer = Answer(Intent.FALLBACK, text, self.language, 0.0, reason="not-heard")
+        self._answer(answer)
+        self._record(answer, None, "voice", (time.monotonic() - spoken_at) * 1000)
+
+    def _record(self, answer: Answer, question: str | None, via: str, latency_ms: float) -> None:
+        """One turn into the interaction log; the log never stops the guide answering."""
+        if self.interactions is None:
+            return
+        try:
+            self.interactions.record(
+                answer, question, via=via, latency_ms=latency_ms, pack_version=self.mind.pack.fingerprint[:12]
+            )
+        except Exception:
+            log.exception("the turn could not be recorded")
 
     def _unavailable(self, what: str) -> None:
         messages = {

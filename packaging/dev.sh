@@ -19,7 +19,8 @@ APT_PACKAGES=(
   libportaudio2           # microphone and speaker (sounddevice)
 )
 if [ "$mode" = "test" ]; then
-  APT_PACKAGES+=(nginx xvfb xauth)   # the sync tests' static server; the embedded-window tests' X server
+  APT_PACKAGES+=(nginx xvfb xauth chromium)   # the sync tests' static server; the embedded-window tests' X server; the report's screenshot
+  APT_PACKAGES+=(binutils systemd)   # the bundle test: PyInstaller reads libraries with objdump; systemd-analyze checks the .deb's unit
 fi
 
 need=()

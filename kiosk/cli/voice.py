@@ -64,6 +64,7 @@ def converse(wav: str, language: str | None, out_dir: str | None, pack_dir: str 
         recognizer = Recognizer(loaded.model, loaded.grammar)
         voice = Voice(synthesizer, SilentAudioOut(), emit=collect)
         heard = voice.hear(source, recognizer, language)
+        recognizer.close()
         mind_started = time.monotonic()
         turn = mind.answer(heard.transcript.text, DialogueState(language=language))
         mind_done = time.monotonic()

@@ -1,36 +1,34 @@
-"""What visitors asked that the guide could not answer (or answered unsure), kept for curators.
+"""What visitors asked that the guide could not answer (or answered unsure), for curators: the export's format, and
+the recording done by the command-line tools.
 
-Text only, never audio: the time, the language, the question, what the guide made of it. Stored in SQLite with
-sqlite-utils under the kiosk's data folder; `kiosk report export` hands it to the editor.
+The kiosk records every turn in the interaction log (:mod:`kiosk.ops.interactions`); ``kiosk report export`` writes
+the unanswered and low-confidence ones, text only, for the curators' editor. ``kiosk ask`` and ``kiosk converse``
+record through :class:`UnansweredLog`: only the turns curators need, with ``via`` "cli", which the report leaves out
+of the visitors' figures.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlite_utils
-
+from kiosk.errors import DocentError
 from kiosk.mind import LOW_CONFIDENCE, Answer
-from kiosk.ops.paths import data_dir
+from kiosk.ops.interactions import InteractionLog, LogSettings, log_path
+
+log = logging.getLogger("kiosk.ops.unanswered")
 
 EXPORT_FORMAT = "docent-questions"
 """The ``format`` of the file ``kiosk report export`` writes and the editor reads."""
 EXPORT_VERSION = 1
 """The newest version of that format; readers refuse newer ones. Fields may be added within a version."""
 QUESTION_FIELDS = ("time", "language", "question", "intent", "reason", "exhibit", "confidence")
-"""What is exported of each question (the columns of the log; text only, never audio)."""
-
-
-_EARLIEST = datetime.min.replace(tzinfo=UTC)
-
-
-def log_path() -> Path:
-    return data_dir() / "unanswered.sqlite"
+"""What is exported of each question (text only, never audio)."""
 
 
 def should_record(answer: Answer) -> bool:
+    """A fallback or a low-confidence answer: a question curators should see."""
     return not answer.answered or answer.confidence < LOW_CONFIDENCE
 
 
@@ -45,44 +43,37 @@ def parse_time(value: object) -> datetime | None:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
+def kiosk_log_settings() -> LogSettings:
+    """The log settings of this kiosk's kiosk.yaml; text is not kept when the file cannot be read (the technician
+    may have switched it off)."""
+    from kiosk.ops.config import load_config
+
+    try:
+        return LogSettings.from_config(load_config())
+    except (DocentError, OSError, ValueError) as err:
+        log.warning("kiosk.yaml cannot be read (%s); questions are recorded without their text", err)
+        return LogSettings(log_questions=False)
+
+
 class UnansweredLog:
+    """The command-line tools' recorder: fallbacks and low-confidence answers into the interaction log."""
+
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or log_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite_utils.Database(self.path)
+        self._log = InteractionLog(self.path, kiosk_log_settings() if path is None else LogSettings())
 
-    def record(self, question: str, answer: Answer, *, when: datetime | None = None) -> bool:
+    def record(self, question: str, answer: Answer, *, when: datetime | None = None, via: str = "cli") -> bool:
         """Record the turn if it was a fallback or low-confidence answer. Returns whether it was recorded."""
         if not should_record(answer):
             return False
-        row = {
-            "time": (when or datetime.now(UTC)).isoformat(timespec="seconds"),
-            "language": answer.language,
-            "question": question,
-            "intent": answer.intent.value,
-            "reason": answer.reason,
-            "exhibit": answer.exhibit,
-            "confidence": answer.confidence,
-        }
-        try:
-            self._db.table("unanswered").insert(row)
-        except sqlite3.Error:
-            return False  # a full or read-only disk must never stop the guide answering
-        return True
+        return self._log.record(answer, question, via=via, when=when)
 
     def rows(self, since: datetime | None = None) -> list[dict[str, object]]:
-        """Every recorded row, oldest first; with ``since``, only rows recorded at or after it (a naive ``since`` is
-        local time). Raises sqlite3.DatabaseError when the file is not a database."""
-        if "unanswered" not in self._db.table_names():
-            return []
-        rows = list(self._db.table("unanswered").rows)
-        if since is not None:
-            start = since.astimezone(UTC)
-            rows = [row for row in rows if (when := parse_time(row.get("time"))) is not None and when >= start]
-        return sorted(rows, key=lambda row: parse_time(row.get("time")) or _EARLIEST)
+        """The unanswered and low-confidence questions with their text, oldest first, as exported."""
+        return [t.export_row() for t in self._log.unanswered(since) if t.question]
 
     def close(self) -> None:
-        self._db.close()
+        self._log.close()
 
 
 __all__ = [
@@ -90,6 +81,7 @@ __all__ = [
     "EXPORT_VERSION",
     "QUESTION_FIELDS",
     "UnansweredLog",
+    "kiosk_log_settings",
     "log_path",
     "parse_time",
     "should_record",

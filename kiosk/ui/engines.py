@@ -122,6 +122,8 @@ class Engines:
     def use_content(self, content: Content) -> None:
         """A reloaded pack: its vocabulary makes new recognizer grammars, loaded in the background again."""
         self.content = content
+        if self.models is not None:
+            self.models.close()
         self.models = SpeechModels(content.pack)
         self.models.load_in_background(content.pack.languages)
 
@@ -133,6 +135,8 @@ class Engines:
         return mic
 
     def close(self) -> None:
+        if self.models is not None:
+            self.models.close()
         if self.voice is not None:
             self.voice.interrupt()
         if self.synthesizer is not None:

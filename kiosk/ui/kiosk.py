@@ -22,10 +22,10 @@ from PySide6.QtWidgets import QApplication
 from kiosk.cli.run import EXIT_OK, EXIT_RESTART, install_signal_handlers
 from kiosk.errors import DocentError
 from kiosk.ops.config import KioskConfig, ViewMode
+from kiosk.ops.interactions import InteractionLog, LogSettings
 from kiosk.ops.logs import LogSetup
 from kiosk.ops.paths import data_dir
 from kiosk.ops.pin import PinGate
-from kiosk.ops.unanswered import UnansweredLog
 from kiosk.session import Session, SessionSettings
 from kiosk.ui.app import Display, KioskWindow
 from kiosk.ui.engines import Content, Engines, avatar_for, load_content
@@ -58,7 +58,7 @@ class Kiosk:
         self.windowed = windowed
         self.follow_sync = follow_sync
         self.sync: KioskSync | None = None
-        self.unanswered = UnansweredLog()
+        self.interactions = InteractionLog(settings=LogSettings.from_config(config), background=True)
         self.engines = Engines(content, config.microphone, config.speaker)
         self.engines.start_voice(on_ready=self._voice_ready)
         if config.volume is not None:
@@ -80,7 +80,7 @@ class Kiosk:
             voice=e.voice,
             models=e.models,
             microphone=e.open_microphone if e.microphone_ok else None,
-            unanswered=self.unanswered,
+            interactions=self.interactions,
             settings=SessionSettings(
                 idle_timeout_s=self.config.idle_timeout_s,
                 hands_free=self.config.hands_free,
@@ -203,15 +203,17 @@ class Kiosk:
         return self.sync.view() if self.sync is not None else None
 
     def _unanswered_today(self) -> tuple[tuple[str, str, str], ...]:
-        today = datetime.now().astimezone().date()
+        """Today's fallbacks and low-confidence answers from the interaction log: (time, language, question)."""
+        midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
         rows = []
-        for row in self.unanswered.rows():
-            try:
-                when = datetime.fromisoformat(str(row["time"])).astimezone()
-            except (KeyError, ValueError):
-                continue
-            if when.date() == today:
-                rows.append((when.strftime("%H:%M"), str(row.get("language", "")), str(row.get("question", ""))))
+        for turn in self.interactions.unanswered(since=midnight):
+            if turn.question:
+                question = turn.question
+            elif turn.reason == "not-heard":
+                question = "(spoken, not understood)"
+            else:
+                question = "(question text not kept: log_questions is off)"
+            rows.append((turn.time.astimezone().strftime("%H:%M"), turn.language, question))
         return tuple(rows[-30:])
 
     def microphone_level(self) -> float:
@@ -299,7 +301,7 @@ class Kiosk:
         self.window.session.close()
         self.window.close()
         self.engines.close()
-        self.unanswered.close()
+        self.interactions.close()
 
 
 def launch(
@@ -314,7 +316,14 @@ def launch(
     exit_after: float | None = None,
     follow_sync: bool = True,
 ) -> int:
-    """Run the kiosk until staff exit or restart it; returns the process exit code."""
+    """Run the kiosk until staff exit or restart it; returns the process exit code.
+
+    Under systemd (``Type=notify``) it reports READY=1 once the attract screen is interactive, pings the watchdog
+    from the UI thread (a frozen UI misses its pings and gets the kiosk restarted) and says STOPPING=1 on the way out.
+    """
+    from kiosk.ops.watchdog import Notifier
+
+    notifier = Notifier.from_environment()  # before any child process starts: they must not inherit it
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Docent")
@@ -340,12 +349,20 @@ def launch(
         since = f" {time.monotonic() - started:.2f} s after start" if started is not None else ""
         log.info("attract screen interactive%s (%s view)", since, kiosk.window.view.backend)
         print(f"docent: attract screen interactive{since}", file=sys.stderr, flush=True)
+        notifier.ready(f"attract screen interactive{since}")
 
     QTimer.singleShot(0, interactive)
+    if notifier.interval is not None:
+        pings = QTimer(app)
+        pings.setInterval(max(100, round(notifier.interval * 1000 / 2)))
+        pings.timeout.connect(notifier.ping)
+        pings.start()
     if exit_after is not None:
         QTimer.singleShot(round(exit_after * 1000), app.quit)
     code = app.exec()
+    notifier.stopping("restarting" if code == EXIT_RESTART else "stopping")
     kiosk.close()
+    notifier.close()
     return int(code)
 
 

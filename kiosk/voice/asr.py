@@ -14,7 +14,7 @@ import queue
 import re
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,8 @@ from kiosk.errors import DocentError
 from kiosk.voice.audio import RATE
 
 GRAMMAR_CONFIDENT = 0.6
+POOL_SIZE = 2
+"""Idle recognizers kept per language: one listening, one finishing a stopped utterance."""
 
 # How visitors ask, per language: question frames around a name ("{}"), and whole everyday questions. The grammar
 # decoder hears whole questions rather than a bag of words, which keeps it from spelling noise out of syllables.
@@ -163,8 +165,11 @@ def grammar(pack: Pack, language: str, model: Any) -> list[str]:
     return out
 
 
+_STOP = "stop"
+
+
 class _Decoder:
-    """One KaldiRecognizer on its own thread."""
+    """One KaldiRecognizer on its own thread (until :meth:`close`)."""
 
     def __init__(self, name: str, model: Any, grammar_words: list[str] | None) -> None:
         import vosk
@@ -177,7 +182,7 @@ class _Decoder:
         self.recognizer.SetWords(True)
         self.partial = ""
         self.result: dict[str, Any] = {}
-        self._queue: queue.Queue[bytes | None] = queue.Queue()
+        self._queue: queue.Queue[bytes | str | None] = queue.Queue()
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"vosk-{name}", daemon=True)
         self._thread.start()
@@ -185,12 +190,14 @@ class _Decoder:
     def _run(self) -> None:
         while True:
             data = self._queue.get()
+            if data == _STOP:
+                return
             if data is None:
                 self.result = json.loads(self.recognizer.FinalResult())
                 self.recognizer.Reset()
                 self._done.set()
                 continue
-            if self.recognizer.AcceptWaveform(data):
+            if self.recognizer.AcceptWaveform(data):  # bytes here
                 # Vosk found its own endpoint inside the utterance: keep that piece and go on.
                 piece = json.loads(self.recognizer.Result())
                 self._pieces.append(piece)
@@ -207,6 +214,10 @@ class _Decoder:
     def feed(self, pcm: bytes) -> None:
         self._queue.put(pcm)
 
+    def close(self) -> None:
+        """End the decoder's thread; the KaldiRecognizer (and its compiled grammar) is freed with it."""
+        self._queue.put(_STOP)
+
     def finish(self, timeout: float) -> tuple[str, float]:
         self._queue.put(None)
         if not self._done.wait(timeout):
@@ -222,9 +233,21 @@ class _Decoder:
 
 
 class Recognizer:
-    """Streaming recognition of one utterance at a time, with a grammar decoder and a free one."""
+    """Streaming recognition of one utterance at a time, with a grammar decoder and a free one.
 
-    def __init__(self, model: Any, grammar_words: list[str] | None, *, free: bool = True) -> None:
+    Each decoder holds a thread and a KaldiRecognizer (tens of MB with a venue's grammar): :meth:`close` when done
+    with it, or :meth:`release` one that came from :meth:`SpeechModels.recognizer` so the next utterance reuses it.
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        grammar_words: list[str] | None,
+        *,
+        free: bool = True,
+        on_release: Callable[[Recognizer], None] | None = None,
+    ) -> None:
+        self._on_release = on_release
         self.decoders = []
         if grammar_words:
             self.decoders.append(_Decoder("grammar", model, grammar_words))
@@ -261,6 +284,17 @@ class Recognizer:
         self.begin()
         return Transcript(text, round(conf, 3), name, alternatives)
 
+    def release(self) -> None:
+        """Done with this utterance: back to the pool it came from (closed when it came from none)."""
+        if self._on_release is not None:
+            self._on_release(self)
+        else:
+            self.close()
+
+    def close(self) -> None:
+        for d in self.decoders:
+            d.close()
+
 
 @dataclass
 class LoadedModel:
@@ -280,6 +314,8 @@ class SpeechModels:
         self._errors: dict[str, str] = {}
         self._lock = threading.Lock()
         self._loading: dict[str, threading.Thread] = {}
+        self._idle: dict[str, list[Recognizer]] = {}
+        self._closed = False
 
     def load(self, language: str) -> LoadedModel:
         """Load now (blocking) and return it; RecognitionError when the language has no installed model."""
@@ -336,8 +372,32 @@ class SpeechModels:
         return "loading…" if thread is not None and thread.is_alive() else "not loaded"
 
     def recognizer(self, language: str) -> Recognizer:
+        """A recognizer for one utterance; :meth:`Recognizer.release` it afterwards. Recognizers are pooled per
+        language: building one compiles the venue's grammar (slow, and tens of MB), so a kiosk reuses them."""
         loaded = self.load(language)
-        return Recognizer(loaded.model, loaded.grammar)
+        with self._lock:
+            idle = self._idle.get(language)
+            if idle:
+                return idle.pop()
+        return Recognizer(loaded.model, loaded.grammar, on_release=lambda r: self._give_back(language, r))
+
+    def _give_back(self, language: str, recognizer: Recognizer) -> None:
+        recognizer.begin()
+        with self._lock:
+            idle = self._idle.setdefault(language, [])
+            if not self._closed and len(idle) < POOL_SIZE:
+                idle.append(recognizer)
+                return
+        recognizer.close()
+
+    def close(self) -> None:
+        """Free every pooled recognizer (a reloaded pack makes a new SpeechModels)."""
+        with self._lock:
+            self._closed = True
+            idle = [r for pool in self._idle.values() for r in pool]
+            self._idle.clear()
+        for recognizer in idle:
+            recognizer.close()
 
 
 __all__ = ["GRAMMAR_CONFIDENT", "RecognitionError", "Recognizer", "SpeechModels", "Transcript", "grammar", "load_model"]
