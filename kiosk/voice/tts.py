@@ -100,12 +100,29 @@ def _worker(conn: Connection) -> None:
             engine.setProperty("voice", voice)
             engine.setProperty("rate", rate)
             engine.setProperty("volume", volume)
-            engine.save_to_file(text, path)
-            engine.runAndWait()
-            _wait_for_file(Path(path))
+            for attempt in range(1, WRITE_ATTEMPTS + 1):
+                # pyttsx3's espeak driver now and then returns without writing the file at all (about one sentence
+                # in sixty here): wait as long as a sentence can take, then ask again, rather than keep the visitor
+                # waiting 10 s for a sentence that is never spoken.
+                engine.save_to_file(text, path)
+                engine.runAndWait()
+                try:
+                    _wait_for_file(Path(path), _write_timeout(text))
+                    break
+                except TimeoutError:
+                    if attempt == WRITE_ATTEMPTS:
+                        raise
             conn.send(("ok", path))
         except Exception as err:
             conn.send(("error", f"speech synthesis failed: {err}"))
+
+
+WRITE_ATTEMPTS = 3
+
+
+def _write_timeout(text: str) -> float:
+    """How long one sentence may take to appear on disk: espeak-ng writes a sentence in well under a second."""
+    return min(8.0, 1.5 + 0.02 * len(text))
 
 
 def _wait_for_file(path: Path, timeout_s: float = 10.0) -> None:
