@@ -343,3 +343,25 @@ def test_an_unexpected_error_resets_the_visit_instead_of_crashing(kiosk: Visitor
     window.conversation.type_box.field.setText("When are you open?")
     window.conversation.type_box.send()
     kiosk.wait_for(lambda: "9:00" in window.captions.guide.text())
+
+
+def test_kiosk_offers_only_its_configured_languages(qtbot: QtBot, docent_home: Path) -> None:
+    """A kiosk by the Korean tour-group entrance offers Korean and English only, and starts (and returns) in Korean."""
+    from kiosk.ops.config import KioskConfig
+    from kiosk.ui.engines import load_content
+
+    config = KioskConfig(languages=("ko", "en"), fullscreen=False)
+    kiosk = Kiosk(load_content(None, config.preferred_language), config, None, windowed=True)
+    qtbot.addWidget(kiosk.window)
+    kiosk.show(PORTRAIT)
+    window = kiosk.window
+    qtbot.wait(100)
+    starts = [b.objectName() for b in window.attract.findChildren(QAbstractButton) if b.isVisible()]
+    assert "start-ko" in starts and "start-en" in starts and "start-zh" not in starts
+    assert not window.top.languages["zh"].isVisibleTo(window) and window.top.languages["ko"].isVisibleTo(window)
+    assert window.lang == "ko" and window.session.mind.default_language == "ko"
+    window.start_session("en")
+    qtbot.wait(50)
+    window.session.end("goodbye")
+    qtbot.waitUntil(lambda: window.lang == "ko", timeout=5000)  # the next visitor is greeted in Korean again
+    kiosk.close()

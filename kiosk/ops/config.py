@@ -117,6 +117,11 @@ class KioskConfig:
     def from_file(self) -> bool:
         return self.path is not None
 
+    @property
+    def preferred_language(self) -> str | None:
+        """The language to start in as far as the file says (``language``, else the first of ``languages``)."""
+        return self.language or (self.languages[0] if self.languages else None)
+
     def offered(self, languages: Sequence[str]) -> tuple[str, ...]:
         """The venue languages this kiosk offers: ``languages`` from the file (in its order), else all of them."""
         if not self.languages:

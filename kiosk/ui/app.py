@@ -472,7 +472,7 @@ class KioskWindow(QWidget):
         self.top.settings.setChecked(False)
         if self.pages.currentWidget() in (self.conversation, self.browse):  # staff pages stay until closed
             self.pages.setCurrentWidget(self.attract)
-        self.set_language(self.pack.venue.default_language if reason != "error" else self.lang)
+        self.set_language(self.session.mind.default_language if reason != "error" else self.lang)
 
     def recover(self, err: BaseException) -> None:
         """An unexpected exception in the kiosk: logged; the visitor sees an apology and a fresh start."""

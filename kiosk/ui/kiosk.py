@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from kiosk.cli.run import EXIT_OK, EXIT_RESTART, install_signal_handlers
 from kiosk.errors import DocentError
@@ -73,6 +73,16 @@ class Kiosk:
 
     # -- building ------------------------------------------------------------------------------------------------
 
+    def _offer_languages(self, window: KioskWindow) -> None:
+        """Only the languages kiosk.yaml offers get a button (``languages:``; all of the pack's by default)."""
+        offered = set(self.config.offered(self.content.pack.languages))
+        for lang, button in window.top.languages.items():
+            button.setVisible(lang in offered)
+        for lang in self.content.pack.languages:
+            start = window.attract.findChild(QPushButton, f"start-{lang}")
+            if start is not None:
+                start.setVisible(lang in offered)
+
     def _session(self) -> Session:
         e = self.engines
         return Session(
@@ -103,6 +113,7 @@ class Kiosk:
             staff=self,
         )
         self.window = window
+        self._offer_languages(window)
         self.pin = PinPad(self.gate)
         self.pin.setObjectName("staff-pin")
         self.pin.unlocked.connect(self._show_panel)
@@ -267,7 +278,7 @@ class Kiosk:
         """Switch to the pack at ``path``: loaded and checked first, so a broken one raises (DocentError) and
         leaves the kiosk as it was. Staff who had the panel open keep it."""
         started = time.monotonic()
-        content = load_content(path, self.config.language)
+        content = load_content(path, self.config.preferred_language)
         staff_open = self.window.pages.currentWidget() is self.panel
         self._mic_stop.set()
         old = self.window
