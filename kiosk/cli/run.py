@@ -50,6 +50,12 @@ def _size(value: str | None) -> tuple[int, int] | None:
     help="How the 3D guide is shown: a Panda3D window embedded in Qt (native) or rendered offscreen into Qt.",
 )
 @click.option("--exit-after", type=float, hidden=True, help="Quit after this many seconds (smoke tests, benchmarks).")
+@click.option(
+    "--smoke",
+    is_flag=True,
+    help="Check every part once without a screen (content, one answer, Qt, one guide frame, speech, Vosk), "
+    "one line per step, then exit: 0 when all passed.",
+)
 def run(
     pack_dir: str | None,
     windowed: bool,
@@ -58,6 +64,7 @@ def run(
     size: str | None,
     view: str | None,
     exit_after: float | None,
+    smoke: bool,
 ) -> None:
     """Start the kiosk: the 3D guide, voice and touch, on the content pack.
 
@@ -65,8 +72,13 @@ def run(
     With a kiosk.yaml (see docs/kiosk.md) it runs full screen with that file's pack, PIN and settings; with its
     sync: section, on the newest synced version of the venue's pack, kept up to date while it runs.
     Exit codes: 0 staff exit, 1 crash, 2 unusable configuration or pack, 3 restart requested.
+    With --smoke: 0 every step passed, 1 a step failed, 2 unusable configuration or pack.
     """
     started = time.monotonic()
+    if smoke:
+        from kiosk.ops.smoke import run_smoke
+
+        sys.exit(run_smoke(Path(config_file) if config_file else None, Path(pack_dir) if pack_dir else None, language))
     from kiosk.errors import DocentError
     from kiosk.ops.config import ConfigError, load_config
     from kiosk.ops.logs import setup_logging
@@ -83,7 +95,7 @@ def run(
 
     try:
         # --pack, else the synced pack (rolled back when it does not load), else pack: in kiosk.yaml or the demo
-        start = resolve_pack(config, Path(pack_dir) if pack_dir else None, language or config.language)
+        start = resolve_pack(config, Path(pack_dir) if pack_dir else None, language or config.preferred_language)
         content = start.content
         config.check_languages(content.pack.languages)
     except (KioskUnusable, ConfigError) as err:
