@@ -110,24 +110,38 @@ def _sounddevice() -> Any:
     return sd
 
 
-def check_speaker(ctx: Context) -> Iterator[Finding]:
-    title = "Speaker"
-    wanted = ctx.settings.speaker
+_DEVICES = {
+    "speaker": ("output", "aplay -l", ""),
+    "microphone": ("input", "arecord -l", "; visitors can still type and tap"),
+}
+
+
+def _device(check: str, wanted: str | int | None) -> tuple[Any, dict[str, Any] | None, Finding | None]:
+    """sounddevice and the device ``wanted`` (None: the default) for ``check``, or the finding saying why not."""
+    kind, lister, consolation = _DEVICES[check]
+    title = check.capitalize()
     try:
         sd = _sounddevice()
-        info = sd.query_devices(wanted, "output")
+        return sd, dict(sd.query_devices(wanted, kind)), None
     except OSError as err:
-        yield fail("speaker", title, f"the audio system is missing ({err})", "apt install libportaudio2")
-        return
+        return None, None, fail(check, title, f"the audio system is missing ({err})", "apt install libportaudio2")
     except Exception as err:  # ValueError or sounddevice.PortAudioError: no such device
-        named = f"no output device matches '{wanted}'" if wanted is not None else "no audio output device found"
-        yield fail(
-            "speaker",
+        named = f"no {kind} device matches '{wanted}'" if wanted is not None else f"no audio {kind} device found"
+        found = fail(
+            check,
             title,
-            f"no speaker: {named} ({err})",
-            "connect the speaker or check 'speaker:' in kiosk.yaml ('aplay -l' lists the devices)",
+            f"no {check}: {named} ({err}){consolation}",
+            f"connect the {check} or check '{check}:' in kiosk.yaml ('{lister}' lists the devices)",
             hardware=True,
         )
+        return None, None, found
+
+
+def check_speaker(ctx: Context) -> Iterator[Finding]:
+    title = "Speaker"
+    _, info, problem = _device("speaker", ctx.settings.speaker)
+    if problem is not None or info is None:
+        yield from [problem] if problem else []
         return
     volume = ctx.settings.volume
     summary = f"'{info['name']}'" + (f", kiosk volume {volume}%" if volume is not None else "")
@@ -142,21 +156,9 @@ def check_microphone(ctx: Context) -> Iterator[Finding]:
 
     title = "Microphone"
     wanted = ctx.settings.microphone
-    try:
-        sd = _sounddevice()
-        info = sd.query_devices(wanted, "input")
-    except OSError as err:
-        yield fail("microphone", title, f"the audio system is missing ({err})", "apt install libportaudio2")
-        return
-    except Exception as err:
-        named = f"no input device matches '{wanted}'" if wanted is not None else "no audio input device found"
-        yield fail(
-            "microphone",
-            title,
-            f"no microphone: {named} ({err}); visitors can still type and tap",
-            "connect the microphone or check 'microphone:' in kiosk.yaml ('arecord -l' lists the devices)",
-            hardware=True,
-        )
+    sd, info, problem = _device("microphone", wanted)
+    if problem is not None or info is None:
+        yield from [problem] if problem else []
         return
     try:
         samples = sd.rec(int(MIC_SECONDS * RATE), samplerate=RATE, channels=1, dtype="int16", device=wanted)
