@@ -100,6 +100,7 @@ def run(conversations: int, wav_every: int, warmup: int, sample_every: int, seed
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     home = tempfile.mkdtemp(prefix="docent-soak-")
     os.environ["DOCENT_HOME"] = home
+    from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
     from kiosk.ops.config import KioskConfig
@@ -124,9 +125,13 @@ def run(conversations: int, wav_every: int, warmup: int, sample_every: int, seed
     wavs = [speak(text, Path(home) / f"spoken-{i}.wav") for i, text in enumerate(SPOKEN)]
 
     def pump(seconds: float, until: Callable[[], bool] | None = None) -> bool:
+        """Run the Qt loop for up to ``seconds`` (until ``until()``). ``processEvents`` outside ``exec`` never
+        deletes what ``deleteLater`` queued (the kiosk's own loop does), so those deletions are sent here too;
+        without them every rebuilt keyboard and browse page would stay alive and look like a leak."""
         end = time.perf_counter() + seconds
         while time.perf_counter() < end:
             app.processEvents()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
             if until is not None and until():
                 return True
             time.sleep(0.002)
