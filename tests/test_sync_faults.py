@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli.sync import run_sync
+from kiosk.content.index import INDEX_FILE
 from kiosk.sync.client import Limits
 from kiosk.sync.errors import DiskFull, SyncOffline
 from kiosk.sync.fetch import NetSettings
+from kiosk.sync.health import MIND_WORK
 from kiosk.sync.runner import next_delay
 from kiosk.sync.settings import SyncSettings
 from kiosk.sync.store import Store
@@ -139,6 +141,27 @@ def test_a_full_disk_stops_before_downloading_and_says_so(tmp_path: Path) -> Non
         downloaded = [h for h in server.requests if h.path.endswith("extra-0.jpg")]
     assert not downloaded, "it downloaded although the file could not fit"
     assert installed_version(store) == 1 and installed_files(store) == v1
+
+
+def test_the_disk_limit_counts_the_index_and_mind_work_the_health_check_writes(tmp_path: Path) -> None:
+    publisher, store, v1 = _v1_then_new_image(tmp_path)
+    folder = store.current_dir("packs", PACK_ID)
+    assert folder is not None
+    own = [folder / INDEX_FILE, folder / MIND_WORK]
+    own_bytes = sum(path.stat().st_size for path in own)
+    blob_bytes = sum(path.stat().st_size for path in store.blobs.iterdir() if path.is_file())
+    assert store.disk_used() >= blob_bytes + own_bytes, "the index and the mind's work count"
+    # Room for the new image, not for the index and the mind's work the check of the new version will write.
+    tight = Limits(max_disk_bytes=store.disk_used() + BIG + own_bytes // 2, keep_free_bytes=0)
+    with FaultServer(publisher.www) as server:
+        with pytest.raises(DiskFull) as over_limit:
+            client(store, server.url, limits=tight).sync(PACK_ID)
+        assert "sync.max_disk_mb" in str(over_limit.value)
+        assert not [h for h in server.requests if h.path.endswith("extra-0.jpg")]
+        assert installed_version(store) == 1 and installed_files(store) == v1
+        roomy = Limits(max_disk_bytes=store.disk_used() + BIG + 2 * own_bytes, keep_free_bytes=0)
+        assert client(store, server.url, limits=roomy).sync(PACK_ID).version == 2
+    assert roomy.max_disk_bytes is not None and store.disk_used() <= roomy.max_disk_bytes
 
 
 def test_a_failed_sync_is_recorded_for_staff(tmp_path: Path) -> None:

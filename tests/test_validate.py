@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from kiosk.cli import main
 from kiosk.content import PackInvalid, PackUnusable, load_pack, validate_pack
-from kiosk.content.yamlsrc import MAX_YAML_BYTES
+from kiosk.content.model import TYPED_FACT_KEYS
+from kiosk.content.problems import Problem, typo_of
+from kiosk.content.yamlsrc import MAX_YAML_BYTES, parse_yaml
 from kiosk.ops.paths import demo_pack_path
 from tests.conftest import PACKS
 
@@ -131,6 +137,52 @@ def test_free_fact_keys_are_allowed(tiny_copy: Path) -> None:
     assert vase_exhibit is not None
     fact = vase_exhibit.fact("stone_lions")
     assert fact is not None and fact.value.get("zh") == "501只" and not fact.typed
+
+
+def test_a_free_fact_key_one_edit_from_a_typed_one_is_a_typo() -> None:
+    assert typo_of("wieght", TYPED_FACT_KEYS) == "weight"
+    assert typo_of("materal", TYPED_FACT_KEYS) == "material"
+    assert typo_of("creators", TYPED_FACT_KEYS) == "creator"
+    assert typo_of("height", TYPED_FACT_KEYS) is None, "a word of its own, not a misspelt 'weight'"
+    assert typo_of("weight", TYPED_FACT_KEYS) is None
+    assert typo_of("stone_lions", TYPED_FACT_KEYS) is None
+    assert typo_of("wieght", iter(TYPED_FACT_KEYS)) == "weight", "any iterable of choices"
+
+
+def test_a_value_its_tag_does_not_fit_is_reported_not_a_crash() -> None:
+    problems: list[Problem] = []
+    y = parse_yaml(b"id: vase\nweight: !!int heavy\n!!float x: 1\nwhen: !!timestamp soon\n", "e.yaml", problems)
+    assert y is not None and y.plain() == {"id": "vase", "weight": None, "when": None}
+    assert [str(p) for p in problems] == [
+        "e.yaml:2: weight: this value cannot be read: 'heavy' is not a valid !!int; correct it, or remove the !!int",
+        "e.yaml:3: this key cannot be read: 'x' is not a valid !!float; correct it, or remove the !!float",
+        "e.yaml:4: when: this value cannot be read: 'soon' is not a valid !!timestamp; correct it, or remove the "
+        "!!timestamp",
+    ]
+
+
+def test_reading_yaml_keeps_none_of_its_nodes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing outlives the document it was read from (a kiosk validates every pack version it syncs)."""
+    nodes: list[weakref.ref[yaml.Node]] = []
+    compose = yaml.compose
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        root = compose(*args, **kwargs)
+        stack = [root] if root is not None else []
+        while stack:
+            node = stack.pop()
+            nodes.append(weakref.ref(node))
+            if isinstance(node, yaml.MappingNode):
+                stack.extend(part for pair in node.value for part in pair)
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend(node.value)
+        return root
+
+    monkeypatch.setattr(yaml, "compose", watched)
+    y = parse_yaml(b"id: vase\ncount: 3\nreal: yes\nsize: 1.5\nnothing: ~\nlist: [1, two]\n", "v.yaml", [])
+    assert y is not None and y.plain()["list"] == [1, "two"]
+    gc.collect()
+    assert len(nodes) == 15 and not [ref for ref in nodes if ref() is not None]
 
 
 def test_python_tags_are_refused(tiny_copy: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -73,9 +74,17 @@ def typo_of(word: str, choices: Iterable[str]) -> str | None:
     Stricter than :func:`did_you_mean`, for places where new words are allowed too (free fact keys): 'wieght'
     and 'materal' are typos, but 'height' is a word in its own right, not a misspelt 'weight'.
     """
+    return _typo_of(word, tuple(choices))
+
+
+@functools.lru_cache(maxsize=1024)
+def _typo_of(word: str, choices: tuple[str, ...]) -> str | None:
+    # Cached: a pack uses the same few free fact keys in exhibit after exhibit.
     for choice in choices:
         if word == choice:
             return None
+        if abs(len(word) - len(choice)) > 1:
+            continue  # the distance is at least the difference in length: never 1
         distance = _damerau(word, choice)
         same_length = len(word) == len(choice)
         if distance == 1 and (not same_length or len(word) >= 7 or sorted(word) == sorted(choice)):

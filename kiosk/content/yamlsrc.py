@@ -49,10 +49,22 @@ class Y:
         return self.value
 
 
-_SCALARS = yaml.constructor.SafeConstructor()
+_STR_TAG = "tag:yaml.org,2002:str"
+_UNREADABLE = (yaml.YAMLError, ValueError, TypeError, AttributeError, OverflowError)
+"""What PyYAML's safe constructors raise on a value their tag does not fit (``!!int abc``, ``!!timestamp x``)."""
 
 
-def _build(node: yaml.Node, rel: str, problems: list[Problem], path: str) -> Y:
+def _scalar(node: yaml.Node, scalars: yaml.constructor.SafeConstructor) -> Any:
+    """The plain value of a scalar node. Text (almost every scalar in a pack) is the node's own value, as PyYAML's
+    constructor would return it; numbers, booleans, null and the like go through ``scalars``."""
+    if node.tag == _STR_TAG:
+        return node.value
+    return scalars.construct_object(node)
+
+
+def _build(
+    node: yaml.Node, rel: str, problems: list[Problem], path: str, scalars: yaml.constructor.SafeConstructor
+) -> Y:
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         values: dict[str, Y] = {}
@@ -62,7 +74,11 @@ def _build(node: yaml.Node, rel: str, problems: list[Problem], path: str) -> Y:
             if not isinstance(key_node, yaml.ScalarNode):
                 problems.append(Problem(rel, key_line, path, "a key must be a plain word, not a list or a map"))
                 continue
-            key = str(_SCALARS.construct_object(key_node))
+            try:
+                key = str(_scalar(key_node, scalars))
+            except _UNREADABLE as err:
+                problems.append(Problem(rel, key_line, path, f"this key cannot be read: {_why(key_node, err)}"))
+                continue
             child_path = f"{path}.{key}" if path else key
             if key in values:
                 problems.append(
@@ -76,20 +92,27 @@ def _build(node: yaml.Node, rel: str, problems: list[Problem], path: str) -> Y:
                     )
                 )
                 continue
-            values[key] = _build(value_node, rel, problems, child_path)
+            values[key] = _build(value_node, rel, problems, child_path, scalars)
             key_lines[key] = key_line
         return Y(values, line, key_lines)
     if isinstance(node, yaml.SequenceNode):
-        return Y([_build(item, rel, problems, f"{path}[{i + 1}]") for i, item in enumerate(node.value)], line)
+        return Y([_build(item, rel, problems, f"{path}[{i + 1}]", scalars) for i, item in enumerate(node.value)], line)
     try:
-        value = _SCALARS.construct_object(node)
-    except yaml.YAMLError as err:
-        problems.append(Problem(rel, line, path, f"this value cannot be read: {err}"))
+        value = _scalar(node, scalars)
+    except _UNREADABLE as err:
+        problems.append(Problem(rel, line, path, f"this value cannot be read: {_why(node, err)}"))
         value = None
     if not isinstance(value, str | int | float | bool | type(None)):
         # Dates and timestamps: keep the text as written, curators mean text.
         value = str(node.value)
     return Y(value, line)
+
+
+def _why(node: yaml.Node, err: BaseException) -> str:
+    if isinstance(err, yaml.YAMLError):
+        return str(err).splitlines()[0]
+    tag = node.tag.removeprefix("tag:yaml.org,2002:")
+    return f"'{node.value}' is not a valid !!{tag}; correct it, or remove the !!{tag}"
 
 
 def read_yaml(path: Path, rel: str, problems: list[Problem], max_bytes: int = MAX_YAML_BYTES) -> tuple[Y | None, bytes]:
@@ -161,7 +184,8 @@ def parse_yaml(raw: bytes, rel: str, problems: list[Problem], max_bytes: int = M
         return None
     if node is None:
         return Y({}, 1)
-    return _build(node, rel, problems, "")
+    # A constructor of its own for each document: what it remembers of the nodes it built goes with it.
+    return _build(node, rel, problems, "", yaml.constructor.SafeConstructor())
 
 
 def describe(y: Y) -> str:

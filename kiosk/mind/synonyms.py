@@ -87,7 +87,9 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def _replace(match: re.Match[str]) -> str:
-    return _TARGET[match.group(0).lower()]
+    # Folded as the match was made, not with str.lower(): 'ſmoke' and 'FİNAL' match 'smoke' and 'final', but their
+    # lower() is 'ſmoke' and 'fi̇nal' (İ lowers to two characters), which name no synonym.
+    return _TARGET[match.group(0).translate(_FOLD)]
 
 
 def canonical(text: str) -> str:

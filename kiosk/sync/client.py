@@ -32,6 +32,10 @@ from kiosk.sync.layout import LISTING_FORMAT, file_target, hashed_name, listing_
 from kiosk.sync.store import LOCAL_PREFIX, Store
 
 MAX_FILES = 100_000
+OWN_PER_YAML_BYTE = 8
+"""The health check of a pack writes its search index and the mind's work into the new version's folder: about 6.6
+bytes per byte of the pack's YAML (22 MB for 3.4 MB of YAML). The space a sync needs counts 8, or what the check of
+the current version wrote, whichever is more."""
 
 
 @dataclass(frozen=True)
@@ -258,9 +262,11 @@ class Client:
     def _download(self, kind: str, name: str, targets: list[TargetFile]) -> int:
         unique = {t.hashes["sha256"]: t for t in targets}
         missing = [t for sha, t in unique.items() if not self.store.has_blob(sha, t.length)]
+        parts = {t.hashes["sha256"]: self.store.partial(t.hashes["sha256"]) for t in missing}
         total = sum(t.length for t in missing)
-        have = sum(_size(self.store.partial(t.hashes["sha256"])) for t in missing)
-        self._check_space(total - have, frozenset(t.hashes["sha256"] for t in missing))
+        have = sum(_size(part) for part in parts.values())
+        own = max(self.store.own_bytes(kind, name), OWN_PER_YAML_BYTE * _yaml_bytes(targets))
+        self._check_space(total - have + own, frozenset(t.hashes["sha256"] for t in missing))
         done = [have]
         lock = threading.Lock()
 
@@ -275,7 +281,7 @@ class Client:
             return 0
         with ThreadPoolExecutor(max(1, self.limits.parallel), thread_name_prefix="docent-sync") as pool:
             ordered = _order(missing)
-            futures = [pool.submit(self._fetch_blob, t, add=False) for t in ordered]
+            futures = [pool.submit(self._fetch_blob, t, parts[t.hashes["sha256"]]) for t in ordered]
             wait(futures, return_when=FIRST_EXCEPTION)
             failed = next((f for f in futures if f.done() and f.exception() is not None), None)
             if failed is not None:
@@ -284,7 +290,7 @@ class Client:
         # the same folders waits for them (the kernel locks both folders), a rename afterwards does not.
         for target, future in zip(ordered, futures, strict=True):
             if future.done() and not future.cancelled() and future.exception() is None and future.result():
-                self.store.add_blob(target.hashes["sha256"], self.store.partial(target.hashes["sha256"]))
+                self.store.add_blob(target.hashes["sha256"], parts[target.hashes["sha256"]])
         if failed is not None:
             failed.result()
         return len(missing)
@@ -297,13 +303,16 @@ class Client:
             self.store.cleanup(keep_partials=keep)
             self.store.check_space(needed, max_bytes=limits.max_disk_bytes, keep_free=limits.keep_free_bytes)
 
-    def _fetch_blob(self, info: TargetFile, *, add: bool = True) -> bool:
+    def _fetch_blob(self, info: TargetFile, part: Path | None = None) -> bool:
         """Download one file into its ``.part`` and check its signed hash and length; True when it was fetched
-        (and, with ``add``, moved into the blob store), False when the store already had it."""
+        (and moved into the blob store), False when the store already had it. Given its ``part``, the caller has
+        just found the blob missing, and moves the checked ``.part`` into the store itself."""
         sha = info.hashes["sha256"]
-        if self.store.has_blob(sha, info.length):
-            return False
-        part = self.store.partial(sha)
+        add = part is None
+        if part is None:
+            if self.store.has_blob(sha, info.length):
+                return False
+            part = self.store.partial(sha)
         url = self.server + "targets/" + hashed_name(info.path, sha)
         with _tuf_errors(info.path):
             try:
@@ -367,6 +376,10 @@ def _order(targets: list[TargetFile]) -> list[TargetFile]:
             order.append(by_size[high])
         low, high = low + 1, high - 1
     return order
+
+
+def _yaml_bytes(targets: list[TargetFile]) -> int:
+    return sum(t.length for t in targets if t.path.endswith((".yaml", ".yml")))
 
 
 def _size(path: Path) -> int:

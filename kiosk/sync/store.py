@@ -111,6 +111,8 @@ class Store:
 
     def __init__(self, home: Path) -> None:
         self.home = home
+        self._blobs = home / "blobs"  # joined once: a first sync asks for thousands of blob paths
+        self._partials = self._blobs / "partial"
 
     # -- places ----------------------------------------------------------------------------------------------
 
@@ -124,13 +126,13 @@ class Store:
 
     @property
     def blobs(self) -> Path:
-        return self.home / "blobs"
+        return self._blobs
 
     def blob(self, sha256: str) -> Path:
-        return self.blobs / sha256
+        return self._blobs / sha256
 
     def partial(self, sha256: str) -> Path:
-        return self.blobs / "partial" / f"{sha256}.part"
+        return self._partials / f"{sha256}.part"
 
     def bundle_dir(self, kind: str, name: str) -> Path:
         return self.home / kind / name
@@ -311,7 +313,21 @@ class Store:
         return freed
 
     def disk_used(self) -> int:
-        return _tree_size(self.blobs) if self.blobs.is_dir() else 0
+        """Every byte sync keeps on disk: blobs, partial downloads, metadata, and what version folders hold besides
+        their links to blobs (the search index and the mind's work their health check wrote, a copy where a hard
+        link could not be made). A file linked from several places counts once."""
+        return _unique_size(self.home)
+
+    def own_bytes(self, kind: str, name: str) -> int:
+        """The bytes of the kiosk's own files (:data:`LOCAL_PREFIX`) in the current version's folder of a bundle:
+        what its health check wrote there, as the check of the next version will again. 0 when none is installed."""
+        folder = self.current_dir(kind, name)
+        total = 0
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(folder) if folder is not None else ():
+                if entry.name.startswith(LOCAL_PREFIX) and entry.is_file(follow_symlinks=False):
+                    total += entry.stat(follow_symlinks=False).st_size
+        return total
 
     def check_space(self, needed: int, *, max_bytes: int | None, keep_free: int) -> None:
         """Raise :class:`DiskFull` when ``needed`` more bytes would pass the limit or leave too little free."""
@@ -392,6 +408,32 @@ def _tree_size(folder: Path) -> int:
                 total += path.stat().st_size
         except OSError:
             pass
+    return total
+
+
+def _unique_size(folder: Path) -> int:
+    """The bytes of the files under ``folder``, each hard-linked file once."""
+    seen: set[tuple[int, int]] = set()
+    total = 0
+    stack = [folder]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    info = entry.stat(follow_symlinks=False)
+                    if info.st_nlink > 1:
+                        if (info.st_dev, info.st_ino) in seen:
+                            continue
+                        seen.add((info.st_dev, info.st_ino))
+                    total += info.st_size
+            except OSError:
+                pass  # removed while counting
     return total
 
 
