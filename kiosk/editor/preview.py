@@ -4,13 +4,14 @@ the rendered speech."""
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QProcess, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from kiosk.ops.paths import self_command
 
 FPS = 12
 SIZE = (270, 480)
@@ -54,12 +55,13 @@ class GuidePreview(QWidget):
         process = QProcess(self)
         process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
         process.finished.connect(self._done)
-        args = ["-m", "kiosk", "avatar", "render", "--say", text, "--lang", language, "--behaviour", "talk"]
+        program, *args = self_command()
+        args += ["avatar", "render", "--say", text, "--lang", language, "--behaviour", "talk"]
         args += ["--pack", str(pack_root), "--out", self._tmp.name, "--size", f"{SIZE[0]}x{SIZE[1]}"]
         args += ["--fps", str(FPS), "--sheet", "1", "--avatar", str(avatar)]
         self._process = process
         self.status.setText("Rendering the guide saying it… (a few seconds)")
-        process.start(sys.executable, args)
+        process.start(program, args)
 
     def _done(self, code: int, _status: QProcess.ExitStatus) -> None:
         process, self._process = self._process, None

@@ -13,13 +13,13 @@ import json
 import logging
 import random
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from kiosk.ops.paths import self_command
 from kiosk.sync.settings import SyncSettings
 from kiosk.sync.store import Store
 
@@ -85,7 +85,7 @@ class SyncRunner:
         self.pack = pack
         self.store = store
         self.on_outcome = on_outcome
-        base = list(command) if command else [sys.executable, "-m", "kiosk"]
+        base = list(command) if command else self_command()
         self.command = [*base, "sync", "--json", "--pack", pack, "--server", settings.server]
         if config_file is not None:
             self.command += ["--config", str(config_file)]
