@@ -195,8 +195,9 @@ class Voice:
             self.emit(SpeakingStopped(interrupted))
 
         threading.Thread(target=synthesize, name="docent-speak-synth", daemon=True).start()
-        self._speech = threading.Thread(target=play, name="docent-speak", daemon=True)
-        self._speech.start()
+        speech = threading.Thread(target=play, name="docent-speak", daemon=True)
+        speech.start()
+        self._speech = speech  # published once started: interrupt() from another thread may join it at once
         first.wait()
         return clips
 
