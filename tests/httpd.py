@@ -7,6 +7,7 @@ Both record what they served. A path in a record is the URL path, percent-decode
 from __future__ import annotations
 
 import fnmatch
+import gzip
 import http.server
 import os
 import re
@@ -227,6 +228,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if not file.is_file():
                 return self.simple(path, rng, 404, head)
             data = file.read_bytes()
+        if kind == "gzip":  # the whole file compressed, whatever was asked (ranges of it ignored)
+            data, rng = gzip.compress(data, mtime=0), None
         status, start, end = 200, 0, len(data)
         match = RANGE.fullmatch(rng.strip()) if rng else None
         first, last = (match[1], match[2]) if match else ("", "")
@@ -240,6 +243,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/octet-stream")
         self.send_header("Accept-Ranges", "bytes")
+        if kind == "gzip":
+            self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body) + (int(value) if kind == "wrong_length" else 0)))
         if status == 206:
             self.send_header("Content-Range", f"bytes {start}-{end - 1}/{len(data)}")
@@ -332,6 +337,11 @@ class FaultServer:
     def wrong_length(self, pattern: str, extra: int, times: int | None = 1) -> None:
         """A Content-Length ``extra`` bytes more than the body, the body, then hang up."""
         self._faults.append(Fault("wrong_length", pattern, times, extra))
+
+    def gzip(self, pattern: str, times: int | None = None) -> None:
+        """The file gzip-compressed, with ``Content-Encoding: gzip``, though the client asked for identity (a
+        misconfigured server or CDN)."""
+        self._faults.append(Fault("gzip", pattern, times))
 
     def replace(self, pattern: str, body: bytes, times: int | None = None) -> None:
         """``body`` instead of the file's content (the file need not exist); ranges apply to ``body``."""

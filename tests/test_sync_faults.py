@@ -95,6 +95,17 @@ def test_a_wrong_content_length_is_survived(tmp_path: Path) -> None:
     assert result.version == 2 and installed_files(store) == source_files(publisher.pack)
 
 
+def test_a_server_that_compresses_anyway_still_gives_the_right_files(tmp_path: Path) -> None:
+    publisher, store, _v1 = _v1_then_new_image(tmp_path)
+    with FaultServer(publisher.www) as server:
+        server.gzip("*")  # metadata, the file list, the YAML and the new image, each sent gzip-encoded
+        result = client(store, server.url).sync(PACK_ID)
+        hits = server.wait_for(result.requests)
+    new_image = [h for h in hits if h.path.endswith("extra-0.jpg")]
+    assert result.version == 2 and installed_files(store) == source_files(publisher.pack)
+    assert len(new_image) == 1 and new_image[0].body_bytes_sent != BIG, "the image was not sent compressed"
+
+
 def _closed_port_url() -> str:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -13,6 +13,7 @@ Every failure leaves as one of python-tuf's download errors (``DownloadError``, 
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import threading
@@ -20,7 +21,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from io import BufferedWriter
+from io import FileIO
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -34,7 +35,8 @@ from urllib3.response import BaseHTTPResponse
 
 import kiosk
 
-CHUNK = 256 * 1024
+CHUNK = 1024 * 1024
+"""The most read at once: a whole image of most packs in one read, one write, one hash update."""
 MAX_REDIRECTS = 30
 """As many as ``requests`` follows."""
 POOLS = 10
@@ -89,11 +91,18 @@ class _Routes:
         self._ca_certs = ca or requests.utils.DEFAULT_CA_BUNDLE_PATH
         self._proxy_of: dict[tuple[str, str | None, int | None], str | None] = {}
         self._managers: dict[str | None, urllib3.PoolManager] = {}
+        self._direct: dict[str, HTTPConnectionPool] = {}
+        """Pools by ``scheme://host:port/`` for the origins reached without a forwarding proxy (those are sent the
+        path alone)."""
         self._lock = threading.Lock()
 
     def pool(self, url: str) -> tuple[HTTPConnectionPool, str]:
         """The connection pool for ``url``, and the request target to send it (a path, or the whole URL when an
         HTTP proxy forwards it)."""
+        origin, _, rest = url.partition("://")[2].partition("/")
+        known = self._direct.get(url[: len(url) - len(rest)]) if "#" not in rest else None
+        if known is not None and known.pool is not None:  # not closed (a pool manager closes the least recent)
+            return known, "/" + rest  # a thousand files from one server: the route is worked out once
         parts = urlsplit(url)
         key = (parts.scheme, parts.hostname, parts.port)
         with self._lock:
@@ -106,6 +115,9 @@ class _Routes:
         pool = manager.connection_from_host(parts.hostname, parts.port, parts.scheme)
         if isinstance(manager, urllib3.ProxyManager) and parts.scheme == "http":
             return pool, urlunsplit(parts._replace(fragment=""))
+        if origin and not parts.username and not parts.password:
+            with self._lock:
+                self._direct[url[: len(url) - len(rest)]] = pool
         return pool, urlunsplit(("", "", parts.path or "/", parts.query, ""))
 
     def _proxy_for(self, url: str) -> str | None:
@@ -135,6 +147,7 @@ class _Routes:
         with self._lock:
             managers = list(self._managers.values())
             self._managers.clear()
+            self._direct.clear()
         for manager in managers:
             manager.clear()
 
@@ -231,16 +244,15 @@ class HttpFetcher(FetcherInterface):
             have = 0  # the server ignored Range: start again
             digest = hashlib.sha256()
         with _open_part(part, append=have > 0) as out:
-            for chunk in self._body(url, response):
+            for chunk in self._body(url, response, limit=length - have + 1):  # +1: a byte too many is seen
                 have += len(chunk)
                 if have > length:
                     response.close()
                     raise exceptions.DownloadLengthMismatchError(
                         f"{url} is longer than its signed length ({length} bytes); it was discarded"
                     )
-                out.write(chunk)
+                _write_all(out, chunk)
                 digest.update(chunk)
-            out.flush()
         if have < length:
             raise exceptions.DownloadError(f"{url} ended after {have} of {length} bytes")
         return digest
@@ -287,11 +299,17 @@ class HttpFetcher(FetcherInterface):
         except (urllib3.exceptions.HTTPError, OSError, ValueError) as err:
             raise exceptions.DownloadError(f"cannot reach {url}: {reason(err)}") from err
 
-    def _body(self, url: str, response: BaseHTTPResponse) -> Iterator[bytes]:
+    def _body(self, url: str, response: BaseHTTPResponse, limit: int | None = None) -> Iterator[bytes]:
+        """The body of ``response`` as it arrives (at most ``limit`` bytes of it), metered: counted, capped and held
+        to the speed floor."""
         window_start = time.monotonic()
         window_bytes = 0
+        left = limit
+        # Bytes as sent, unless the server encoded them anyway (we ask for identity): urllib3 then decodes through a
+        # buffer, a copy of every byte that plain answers do without.
+        decode = response.headers.get("Content-Encoding", "identity").strip().lower() != "identity"
         try:
-            while chunk := response.read1(CHUNK, decode_content=True):
+            while chunk := response.read1(CHUNK if left is None else min(CHUNK, left), decode_content=decode):
                 # read1: whatever has arrived, so the bytes before a cut are kept (read() would drop them).
                 self.received += len(chunk)
                 if self.on_bytes is not None:
@@ -307,6 +325,10 @@ class HttpFetcher(FetcherInterface):
                         )
                     window_start, window_bytes = time.monotonic(), 0
                 yield chunk
+                if left is not None:
+                    left -= len(chunk)
+                    if not left:
+                        break
         except urllib3.exceptions.TimeoutError as err:
             raise exceptions.SlowRetrievalError(f"{url} stalled: {reason(err)}") from err
         except (urllib3.exceptions.HTTPError, OSError) as err:
@@ -330,12 +352,23 @@ def _skip(response: BaseHTTPResponse, offset: int) -> BaseHTTPResponse:
     return response
 
 
-def _open_part(part: Path, *, append: bool) -> BufferedWriter:
+def _open_part(part: Path, *, append: bool) -> FileIO:
+    """``part`` opened to write, unbuffered: each chunk received goes to the file in one system call."""
     try:
-        return part.open("ab") if append else part.open("wb")
+        return FileIO(part, "ab" if append else "wb")
     except FileNotFoundError:  # the first download: make the folder (not checked for every file)
         part.parent.mkdir(parents=True, exist_ok=True)
-        return part.open("ab") if append else part.open("wb")
+        return FileIO(part, "ab" if append else "wb")
+
+
+def _write_all(out: FileIO, data: bytes) -> None:
+    """All of ``data`` to ``out`` (an unbuffered write may take part of it, and the rest follows)."""
+    view = memoryview(data)
+    while view:
+        written = out.write(view)
+        if not written:
+            raise OSError(errno.EIO, f"{out.name!s} took none of {len(view)} bytes")
+        view = view[written:]
 
 
 def _size(path: Path) -> int:
