@@ -111,6 +111,15 @@ def test_out_of_scope_is_declined_politely(mind: Mind, question: str) -> None:
     assert answer.text  # says what it can help with instead
 
 
+def test_an_example_named_with_its_own_article_is_not_given_a_second(mind: Mind, demo_pack: Pack) -> None:
+    example = demo_pack.exhibits[0].name.get("en") or ""
+    assert example.startswith("The "), "the demo's first exhibit should bring its own article"
+    for question in ("what's the bitcoin price", "what can you do"):
+        text = mind.answer(question).answer.text
+        assert example in text, text
+        assert "the The" not in text, text
+
+
 @pytest.mark.parametrize(
     ("question", "intent", "ref"),
     [

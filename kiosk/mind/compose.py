@@ -8,6 +8,10 @@ import re
 from kiosk.content.model import Direction, Exhibit, Gallery, Pack
 from kiosk.content.text import Text
 
+_THE_THE = re.compile(r"\bthe (?=(?:The|A|An) )")
+"""The article of a built-in English line ("about the {example}") before a name that brings its own ("The Great
+Wall at Badaling")."""
+
 # Built-in lines; {venue} and {example} are filled in. A venue's phrases.yaml replaces any of them.
 DEFAULT_LINES: dict[str, dict[str, str]] = {
     "greeting": {
@@ -178,7 +182,7 @@ class Composer:
         example = ""
         if self._example is not None:
             example, _ = self.pick(self._example.name, language)
-        return template.format(venue=venue, example=example, **values)
+        return _THE_THE.sub("", template.format(venue=venue, example=example, **values))
 
     def name(self, exhibit: Exhibit, language: str) -> str:
         text, _ = self.pick(exhibit.name, language)
