@@ -23,7 +23,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 NGINX_FALLBACK = Path("/usr/sbin/nginx")
 NGINX_MISSING = "nginx is not installed; `apt-get install nginx` (packaging/dev.sh test installs it)"
@@ -179,7 +179,7 @@ class Fault:
     body: bytes = b""
 
 
-BODY_FAULTS = {"cut", "drip", "stall", "wrong_length"}  # only GET meets these; "status" and "replace" HEAD too
+BODY_FAULTS = {"cut", "drip", "stall", "wrong_length", "hang_up"}  # only GET meets these; "status", "replace" HEAD too
 RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 PIECE = 64 * 1024
 
@@ -218,6 +218,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         kind, value = (fault.kind, fault.value) if fault else ("", 0.0)
         if kind == "status":
             return self.simple(path, rng, int(value), head)
+        if kind == "redirect":
+            return self.simple(path, rng, 302, head, location=quote(f"/{path}") + "?moved")
         if replace:
             data = replace.body
         else:
@@ -273,11 +275,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     do_HEAD = do_GET
 
-    def simple(self, path: str, rng: str | None, code: int, head: bool, content_range: str = "") -> None:
+    def simple(
+        self, path: str, rng: str | None, code: int, head: bool, content_range: str = "", location: str = ""
+    ) -> None:
         body = f"{code} {self.responses.get(code, ('',))[0]}\n".encode()
         self.send_response(code)
         if content_range:
             self.send_header("Content-Range", content_range)
+        if location:
+            self.send_header("Location", location)
         self.send_header("Content-Type", "text/plain")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -337,6 +343,14 @@ class FaultServer:
     def wrong_length(self, pattern: str, extra: int, times: int | None = 1) -> None:
         """A Content-Length ``extra`` bytes more than the body, the body, then hang up."""
         self._faults.append(Fault("wrong_length", pattern, times, extra))
+
+    def hang_up(self, pattern: str, times: int | None = None) -> None:
+        """The whole answer, kept-alive by its headers, then the connection closed (as a server closes idle ones)."""
+        self._faults.append(Fault("hang_up", pattern, times))
+
+    def redirect(self, pattern: str, times: int | None = 1) -> None:
+        """``302 Found`` to the same path with ``?moved`` added (served as usual once the fault is used up)."""
+        self._faults.append(Fault("redirect", pattern, times))
 
     def gzip(self, pattern: str, times: int | None = None) -> None:
         """The file gzip-compressed, with ``Content-Encoding: gzip``, though the client asked for identity (a

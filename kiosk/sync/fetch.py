@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import http.client
 import os
 import threading
 import time
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from io import FileIO
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 import requests.utils
 import urllib3
@@ -34,6 +35,7 @@ from urllib3.connectionpool import HTTPConnectionPool
 from urllib3.response import BaseHTTPResponse
 
 import kiosk
+from kiosk.sync.direct import Answer, Connection, Connections, default_port
 
 CHUNK = 1024 * 1024
 """The most read at once: a whole image of most packs in one read, one write, one hash update."""
@@ -88,37 +90,43 @@ class _Routes:
         self.proxies = urllib.request.getproxies()
         # TLS as requests verifies it: certifi's bundle, or the one REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE names.
         ca = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-        self._ca_certs = ca or requests.utils.DEFAULT_CA_BUNDLE_PATH
+        self.ca_certs = ca or requests.utils.DEFAULT_CA_BUNDLE_PATH
         self._proxy_of: dict[tuple[str, str | None, int | None], str | None] = {}
         self._managers: dict[str | None, urllib3.PoolManager] = {}
-        self._direct: dict[str, HTTPConnectionPool] = {}
-        """Pools by ``scheme://host:port/`` for the origins reached without a forwarding proxy (those are sent the
-        path alone)."""
         self._lock = threading.Lock()
 
     def pool(self, url: str) -> tuple[HTTPConnectionPool, str]:
         """The connection pool for ``url``, and the request target to send it (a path, or the whole URL when an
         HTTP proxy forwards it)."""
-        origin, _, rest = url.partition("://")[2].partition("/")
-        known = self._direct.get(url[: len(url) - len(rest)]) if "#" not in rest else None
-        if known is not None and known.pool is not None:  # not closed (a pool manager closes the least recent)
-            return known, "/" + rest  # a thousand files from one server: the route is worked out once
         parts = urlsplit(url)
-        key = (parts.scheme, parts.hostname, parts.port)
+        route = self._proxy_route(url, parts)
         with self._lock:
-            if key not in self._proxy_of:
-                self._proxy_of[key] = self._proxy_for(url)
-            route = self._proxy_of[key]
             manager = self._managers.get(route)
             if manager is None:
                 manager = self._managers[route] = self._new_manager(route)
         pool = manager.connection_from_host(parts.hostname, parts.port, parts.scheme)
         if isinstance(manager, urllib3.ProxyManager) and parts.scheme == "http":
             return pool, urlunsplit(parts._replace(fragment=""))
-        if origin and not parts.username and not parts.password:
-            with self._lock:
-                self._direct[url[: len(url) - len(rest)]] = pool
         return pool, urlunsplit(("", "", parts.path or "/", parts.query, ""))
+
+    def direct(self, url: str) -> tuple[str, str, int, str] | None:
+        """Scheme, host, port and request target of ``url`` when it is reached without a proxy (and names no user);
+        None otherwise."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
+            return None
+        if self._proxy_route(url, parts) is not None:
+            return None
+        port = parts.port or default_port(parts.scheme)
+        return parts.scheme, parts.hostname, port, urlunsplit(("", "", parts.path or "/", parts.query, ""))
+
+    def _proxy_route(self, url: str, parts: SplitResult) -> str | None:
+        """The proxy for ``url`` (None: none), decided once per scheme, host and port."""
+        key = (parts.scheme, parts.hostname, parts.port)
+        with self._lock:
+            if key not in self._proxy_of:
+                self._proxy_of[key] = self._proxy_for(url)
+            return self._proxy_of[key]
 
     def _proxy_for(self, url: str) -> str | None:
         if not self.proxies or requests.utils.should_bypass_proxies(url, None):
@@ -130,7 +138,7 @@ class _Routes:
 
     def _new_manager(self, proxy: str | None) -> urllib3.PoolManager:
         pools: dict[str, Any] = {"num_pools": POOLS, "maxsize": POOLS, "block": False, "headers": self.headers}
-        pools |= {"cert_reqs": "CERT_REQUIRED", "ca_certs": self._ca_certs}
+        pools |= {"cert_reqs": "CERT_REQUIRED", "ca_certs": self.ca_certs}
         if proxy is None:
             return urllib3.PoolManager(**pools)
         user, password = requests.utils.get_auth_from_url(proxy)
@@ -147,7 +155,6 @@ class _Routes:
         with self._lock:
             managers = list(self._managers.values())
             self._managers.clear()
-            self._direct.clear()
         for manager in managers:
             manager.clear()
 
@@ -164,6 +171,9 @@ class HttpFetcher(FetcherInterface):
         }
         self._routes = _Routes(headers)
         self._timeout = urllib3.Timeout(connect=self.settings.timeout_s, read=self.settings.timeout_s)
+        self._direct = Connections(self.settings.timeout_s, self._routes.ca_certs)
+        self._encoding: set[tuple[str, str, int]] = set()
+        """Origins that compressed an answer though asked not to: their files go through urllib3, which decodes."""
         self.limiter = _Limiter(self.settings.max_bytes_per_s)
         self.received = 0
         """Body bytes received over the network by this fetcher (metadata and files)."""
@@ -172,6 +182,7 @@ class HttpFetcher(FetcherInterface):
         """HTTP requests sent (each one a line in the server's access log)."""
 
     def close(self) -> None:
+        self._direct.close()
         self._routes.close()
 
     # -- FetcherInterface: metadata and small files ----------------------------------------------------------
@@ -233,7 +244,7 @@ class HttpFetcher(FetcherInterface):
 
     def _append(self, url: str, part: Path, have: int, length: int, digest: Any) -> Any:
         """Append the rest of ``url`` to ``part``, hashing it into ``digest``; returns the digest of the file."""
-        response = self._get(url, have)
+        response = self._get_blob(url, have)
         if response.status == 416:  # nothing left past what we hold: the .part is complete or stale
             response.close()
             if have == length:
@@ -277,6 +288,58 @@ class HttpFetcher(FetcherInterface):
             raise exceptions.DownloadHTTPError(f"{url}: HTTP {response.status}", response.status)
         return response
 
+    def _get_blob(self, url: str, offset: int) -> Answer | BaseHTTPResponse:
+        """As :meth:`_get`, on this thread's own kept-alive connection when the server is reached directly."""
+        route = self._routes.direct(url)
+        if route is None or route[:3] in self._encoding:
+            return self._get(url, offset)
+        scheme, host, port, target = route
+        headers = {**self._routes.headers, "Range": f"bytes={offset}-"} if offset else self._routes.headers
+        conn, reused = self._direct.get(scheme, host, port)
+        try:
+            response = self._ask(url, conn, target, headers)
+        except ConnectionError as err:
+            if not reused:
+                raise exceptions.DownloadError(f"cannot reach {url}: {reason(err)}") from err
+            conn.close()  # the server closed the kept-alive connection meanwhile: once more, on a new one
+            response = self._ask(url, conn, target, headers)
+        encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+        if response.status in (301, 302, 303, 307, 308) or encoding != "identity":
+            response.close()
+            conn.close()
+            if encoding != "identity":
+                self._encoding.add(route[:3])
+            return self._get(url, offset)  # urllib3 follows the redirect, or decodes
+        if response.status >= 400 and response.status != 416:
+            response.close()
+            conn.close()
+            raise exceptions.DownloadHTTPError(f"{url}: HTTP {response.status}", response.status)
+        return Answer(conn, response)
+
+    def _ask(self, url: str, conn: Connection, target: str, headers: dict[str, str]) -> http.client.HTTPResponse:
+        """Send a GET on ``conn`` and read the answer's head. A connection the server dropped leaves as
+        ``ConnectionError`` (the caller may try a new one); the rest as the download errors ``_send`` raises."""
+        self.requests += 1
+        if conn.sock is None:
+            try:
+                conn.connect()
+            except OSError as err:  # refused, no route, no name, timed out
+                conn.close()
+                raise exceptions.DownloadError(f"cannot reach {url}: {reason(err)}") from err
+        try:
+            conn.request("GET", target, headers=headers)
+            return conn.getresponse()
+        except ConnectionError:
+            self.requests -= 1  # it never reached the server's log
+            conn.close()
+            raise
+        except TimeoutError as err:
+            conn.close()
+            raise exceptions.SlowRetrievalError(f"no answer from {url} within {self.settings.timeout_s:g} s") from err
+        except (OSError, http.client.HTTPException) as err:
+            conn.close()
+            raise exceptions.DownloadError(f"cannot reach {url}: {reason(err)}") from err
+
     def _send(self, url: str, headers: dict[str, str]) -> BaseHTTPResponse:
         self.requests += 1
         try:
@@ -299,7 +362,7 @@ class HttpFetcher(FetcherInterface):
         except (urllib3.exceptions.HTTPError, OSError, ValueError) as err:
             raise exceptions.DownloadError(f"cannot reach {url}: {reason(err)}") from err
 
-    def _body(self, url: str, response: BaseHTTPResponse, limit: int | None = None) -> Iterator[bytes]:
+    def _body(self, url: str, response: Answer | BaseHTTPResponse, limit: int | None = None) -> Iterator[bytes]:
         """The body of ``response`` as it arrives (at most ``limit`` bytes of it), metered: counted, capped and held
         to the speed floor."""
         window_start = time.monotonic()
@@ -329,9 +392,9 @@ class HttpFetcher(FetcherInterface):
                     left -= len(chunk)
                     if not left:
                         break
-        except urllib3.exceptions.TimeoutError as err:
+        except (urllib3.exceptions.TimeoutError, TimeoutError) as err:
             raise exceptions.SlowRetrievalError(f"{url} stalled: {reason(err)}") from err
-        except (urllib3.exceptions.HTTPError, OSError) as err:
+        except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError) as err:
             raise exceptions.DownloadError(f"{url} was cut off: {reason(err)}") from err
         finally:
             response.close()  # a connection read to the end is back in its pool already
